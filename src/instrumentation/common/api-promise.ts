@@ -1,0 +1,141 @@
+import { logger, describeError } from '../../internal/diag.js';
+
+/** What an instrumentation learns about one SDK call as it settles. */
+export interface CallObserver {
+  /** The parsed response: a body object, or the SDK's stream object. */
+  onParsed(value: unknown): void;
+  /** The request failed; `error` is what the SDK rejects with. */
+  onError(error: unknown): void;
+  /**
+   * The app took the raw HTTP response with `asResponse()` and never asked
+   * for the parsed body, so no usage will be seen.
+   */
+  onUnparsed(): void;
+}
+
+/**
+ * The parts of a Stainless `APIPromise` (openai v4 and later,
+ * @anthropic-ai/sdk) that observation relies on. They are instance fields
+ * and methods, so the promise object itself is kept and only its fields
+ * are wrapped.
+ */
+interface ApiPromiseShape {
+  responsePromise: Promise<unknown>;
+  parseResponse: (...args: unknown[]) => unknown;
+  parse: (...args: unknown[]) => unknown;
+  asResponse: (...args: unknown[]) => Promise<unknown>;
+}
+
+/** Tells whether a value has the shape `observeApiPromise` can wrap. */
+export function isApiPromise(value: unknown): value is ApiPromiseShape {
+  const candidate = value as Partial<ApiPromiseShape> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.parseResponse === 'function' &&
+    typeof candidate.parse === 'function' &&
+    typeof candidate.asResponse === 'function' &&
+    typeof candidate.responsePromise?.then === 'function'
+  );
+}
+
+/**
+ * Observes how an SDK call settles without changing what the app gets: the
+ * same promise object is returned to the app, its body is parsed only when
+ * the app asks for it, and every value and error passes through unchanged.
+ * Observer callbacks that throw are logged and ignored.
+ *
+ * Returns false, observing nothing, when `promise` is not an APIPromise.
+ */
+export function observeApiPromise(
+  promise: unknown,
+  observer: CallObserver,
+): boolean {
+  if (!isApiPromise(promise)) {
+    return false;
+  }
+
+  const settle = onceObserver(observer);
+  let parseRequested = false;
+
+  wrapResponsePromise(promise, settle);
+  wrapParseResponse(promise, settle);
+
+  const parse = promise.parse;
+  promise.parse = function (this: unknown, ...args: unknown[]) {
+    parseRequested = true;
+    return parse.apply(this, args);
+  };
+
+  const asResponse = promise.asResponse;
+  promise.asResponse = function (this: unknown, ...args: unknown[]) {
+    const response = asResponse.apply(this, args);
+    if (!parseRequested) {
+      response.then(
+        () => !parseRequested && settle.onUnparsed(),
+        () => undefined,
+      );
+    }
+    return response;
+  };
+
+  return true;
+}
+
+function wrapResponsePromise(
+  promise: ApiPromiseShape,
+  observer: CallObserver,
+): void {
+  // The replacement rejects exactly when the original does, so an app that
+  // never handles the call still sees an unhandled rejection.
+  promise.responsePromise = promise.responsePromise.then(undefined, (error) => {
+    observer.onError(error);
+    throw error;
+  });
+}
+
+function wrapParseResponse(
+  promise: ApiPromiseShape,
+  observer: CallObserver,
+): void {
+  const parseResponse = promise.parseResponse;
+  promise.parseResponse = function (this: unknown, ...args: unknown[]) {
+    const parsed = Promise.resolve(parseResponse.apply(this, args));
+    return parsed.then(
+      (value) => {
+        observer.onParsed(value);
+        return value;
+      },
+      (error: unknown) => {
+        observer.onError(error);
+        throw error;
+      },
+    );
+  };
+}
+
+/** Calls at most one of the observer's callbacks, once, and never throws. */
+function onceObserver(observer: CallObserver): CallObserver {
+  let settled = false;
+  const guard =
+    <T extends unknown[]>(callback: (...args: T) => void) =>
+    (...args: T): void => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      try {
+        callback.apply(observer, args);
+      } catch (error) {
+        logger.error(
+          `Instrumentation callback failed: ${describeError(error)}`,
+        );
+      }
+    };
+
+  return {
+    onParsed: guard(observer.onParsed),
+    onError: guard(observer.onError),
+    onUnparsed: guard(observer.onUnparsed),
+  };
+}

@@ -1,0 +1,316 @@
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isDeepStrictEqual } from 'node:util';
+
+import type { RecordedExchange, Recording } from './recording.js';
+
+/** A request the replay server received, kept for assertions. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+  /** The recording that answered it, or undefined when none matched. */
+  recording?: string;
+}
+
+export interface ReplayServerOptions {
+  recordings: Recording[];
+  /**
+   * `strict` answers only a request whose JSON body equals a recorded one;
+   * `closest` answers with the recorded exchange on the same route whose
+   * request is most alike. Default: `closest`.
+   */
+  match?: 'strict' | 'closest';
+  /** Pause between server-sent events, in milliseconds. Default: 0. */
+  eventDelayMs?: number;
+}
+
+interface Candidate {
+  recording: Recording;
+  exchange: RecordedExchange;
+  pathname: string;
+  uses: number;
+}
+
+// Headers that describe the recorded connection, not the replayed one.
+const HOP_HEADERS = new Set([
+  'connection',
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+  'keep-alive',
+  'alt-svc',
+]);
+
+/**
+ * An HTTP server on 127.0.0.1 that answers provider API requests with
+ * recorded responses, so that real SDK clients can be pointed at it through
+ * their `baseURL` option. Server-sent event streams are written one event
+ * at a time.
+ */
+export class ReplayServer {
+  readonly received: ReceivedRequest[] = [];
+
+  private readonly candidates: Candidate[];
+  private readonly match: 'strict' | 'closest';
+  private readonly eventDelayMs: number;
+  private server?: Server;
+
+  constructor(options: ReplayServerOptions) {
+    this.match = options.match ?? 'closest';
+    this.eventDelayMs = options.eventDelayMs ?? 0;
+    this.candidates = options.recordings.flatMap((recording) =>
+      recording.exchanges.map((exchange) => ({
+        recording,
+        exchange,
+        pathname: new URL(exchange.request.url).pathname,
+        uses: 0,
+      })),
+    );
+  }
+
+  /** Starts listening on a free port and returns the server's origin. */
+  async start(): Promise<string> {
+    const server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        response.destroy(error instanceof Error ? error : undefined);
+      });
+    });
+    this.server = server;
+
+    await new Promise<void>((resolve) => {
+      server.listen(0, '127.0.0.1', resolve);
+    });
+
+    return this.origin;
+  }
+
+  /** The server's origin, such as `http://127.0.0.1:40123`. */
+  get origin(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) {
+      throw new Error('The replay server is not listening; call start().');
+    }
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** Stops the server and closes idle keep-alive connections. */
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) {
+      return;
+    }
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
+    const text = await readBody(request);
+    const body = parseJson(text);
+    const pathname = new URL(request.url ?? '/', 'http://replay').pathname;
+    const method = request.method ?? 'GET';
+    const candidate = this.find(method, pathname, body);
+
+    this.received.push({
+      method,
+      path: request.url ?? '/',
+      headers: request.headers,
+      body,
+      recording: candidate?.recording.name,
+    });
+
+    if (!candidate) {
+      writeJson(response, 404, {
+        error: {
+          type: 'replay_not_found',
+          message: `No recorded exchange matches ${method} ${pathname}.`,
+        },
+      });
+      return;
+    }
+
+    candidate.uses += 1;
+    await this.write(response, candidate.exchange);
+  }
+
+  private find(
+    method: string,
+    pathname: string,
+    body: unknown,
+  ): Candidate | undefined {
+    const onRoute = this.candidates.filter(
+      (candidate) =>
+        candidate.exchange.request.method.toUpperCase() === method &&
+        candidate.pathname === pathname,
+    );
+    const exact = onRoute.filter((candidate) =>
+      isDeepStrictEqual(candidate.exchange.request.body, body),
+    );
+
+    if (exact.length > 0 || this.match === 'strict') {
+      return leastUsed(exact);
+    }
+
+    let best: Candidate[] = [];
+    let bestScore = -1;
+    for (const candidate of onRoute) {
+      const score = similarity(candidate.exchange.request.body, body);
+      if (score > bestScore) {
+        best = [candidate];
+        bestScore = score;
+      } else if (score === bestScore) {
+        best.push(candidate);
+      }
+    }
+    return leastUsed(best);
+  }
+
+  private async write(
+    response: ServerResponse,
+    exchange: RecordedExchange,
+  ): Promise<void> {
+    const recorded = exchange.response;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(recorded.headers ?? {})) {
+      if (!HOP_HEADERS.has(name.toLowerCase())) {
+        headers[name] = value;
+      }
+    }
+
+    if (typeof recorded.body !== 'string') {
+      writeJson(response, recorded.status, recorded.body ?? {}, headers);
+      return;
+    }
+
+    response.writeHead(recorded.status, headers);
+    for (const event of splitEvents(recorded.body)) {
+      if (response.destroyed) {
+        return;
+      }
+      response.write(event);
+      await pause(this.eventDelayMs);
+    }
+    response.end();
+  }
+}
+
+function leastUsed(candidates: Candidate[]): Candidate | undefined {
+  let best: Candidate | undefined;
+  for (const candidate of candidates) {
+    if (!best || candidate.uses < best.uses) {
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+/**
+ * Scores how alike two request bodies are: the model and the stream flag
+ * weigh most, then the sequence of message roles, then the other top-level
+ * fields that are equal.
+ */
+function similarity(recorded: unknown, received: unknown): number {
+  if (!isObject(recorded) || !isObject(received)) {
+    return 0;
+  }
+
+  let score = 0;
+  if (recorded.model === received.model) {
+    score += 8;
+  }
+  if (Boolean(recorded.stream) === Boolean(received.stream)) {
+    score += 8;
+  }
+  if (isDeepStrictEqual(roles(recorded), roles(received))) {
+    score += 4;
+  }
+  if (Boolean(recorded.tools) === Boolean(received.tools)) {
+    score += 2;
+  }
+  for (const key of Object.keys(recorded)) {
+    if (isDeepStrictEqual(recorded[key], received[key])) {
+      score += 1;
+    }
+  }
+  return score;
+}
+
+function roles(body: Record<string, unknown>): unknown[] {
+  const messages = body.messages ?? body.input;
+  if (!Array.isArray(messages)) {
+    return [];
+  }
+  return messages.map((message: unknown) =>
+    isObject(message) ? (message.role ?? message.type) : typeof message,
+  );
+}
+
+/** Splits a server-sent event stream after each blank line. */
+function splitEvents(text: string): string[] {
+  const events: string[] = [];
+  let start = 0;
+  for (;;) {
+    const end = text.indexOf('\n\n', start);
+    if (end === -1) {
+      break;
+    }
+    events.push(text.slice(start, end + 2));
+    start = end + 2;
+  }
+  if (start < text.length) {
+    events.push(text.slice(start));
+  }
+  return events;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) {
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function writeJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
