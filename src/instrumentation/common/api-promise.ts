@@ -117,25 +117,21 @@ function wrapParseResponse(
 /** Calls at most one of the observer's callbacks, once, and never throws. */
 function onceObserver(observer: CallObserver): CallObserver {
   let settled = false;
-  const guard =
-    <T extends unknown[]>(callback: (...args: T) => void) =>
-    (...args: T): void => {
-      if (settled) {
-        return;
-      }
-      settled = true;
-      try {
-        callback.apply(observer, args);
-      } catch (error) {
-        logger.error(
-          `Instrumentation callback failed: ${describeError(error)}`,
-        );
-      }
-    };
+  const guard = (callback: () => void): void => {
+    if (settled) {
+      return;
+    }
+    settled = true;
+    try {
+      callback();
+    } catch (error) {
+      logger.error(`Instrumentation callback failed: ${describeError(error)}`);
+    }
+  };
 
   return {
-    onParsed: guard(observer.onParsed),
-    onError: guard(observer.onError),
-    onUnparsed: guard(observer.onUnparsed),
+    onParsed: (value) => guard(() => observer.onParsed(value)),
+    onError: (error) => guard(() => observer.onError(error)),
+    onUnparsed: () => guard(() => observer.onUnparsed()),
   };
 }
