@@ -1,1 +1,31 @@
 export { VERSION } from './version.js';
+export { OpenAIInstrumentation } from './instrumentation/openai/instrumentation.js';
+export type { OpenAIInstrumentationConfig } from './instrumentation/openai/types.js';
+export { CostSpanProcessor } from './processor/cost-span-processor.js';
+export type { CostSpanProcessorOptions } from './processor/options.js';
+export {
+  withInteraction,
+  activeInteraction,
+} from './interaction/with-interaction.js';
+export type {
+  Interaction,
+  InteractionOptions,
+} from './interaction/with-interaction.js';
+export { PriceConfigError } from './pricing/overrides.js';
+export type {
+  ModelPrices,
+  PriceOverride,
+  TieredTokenPrice,
+  TokenPrice,
+} from './pricing/types.js';
+export {
+  ATTR_TOKENMETER_FEATURE,
+  ATTR_TOKENMETER_INTERACTION_ID,
+  ATTR_TOKENMETER_USAGE_ESTIMATED,
+  METRIC_TOKENMETER_COST,
+  METRIC_TOKENMETER_INTERACTION_COST,
+  METRIC_TOKENMETER_INTERACTIONS,
+  METRIC_TOKENMETER_UNPRICED,
+} from './semconv.js';
+export { AnthropicInstrumentation } from './instrumentation/anthropic/instrumentation.js';
+export type { AnthropicInstrumentationConfig } from './instrumentation/anthropic/types.js';

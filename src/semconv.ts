@@ -32,6 +32,16 @@ export const ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER =
   'gen_ai.openai.response.service_tier';
 export const ATTR_GEN_AI_OUTPUT_TYPE = 'gen_ai.output.type';
 export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
+export const ATTR_GEN_AI_REQUEST_TOP_K = 'gen_ai.request.top_k';
+export const ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY =
+  'gen_ai.request.frequency_penalty';
+export const ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY =
+  'gen_ai.request.presence_penalty';
+export const ATTR_GEN_AI_REQUEST_STOP_SEQUENCES =
+  'gen_ai.request.stop_sequences';
+export const ATTR_GEN_AI_REQUEST_SEED = 'gen_ai.request.seed';
+/** The number of candidate completions requested, when it is not 1. */
+export const ATTR_GEN_AI_REQUEST_CHOICE_COUNT = 'gen_ai.request.choice.count';
 
 // GenAI usage attributes (experimental). Input tokens include cached ones.
 export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
@@ -97,7 +107,7 @@ export const ATTR_TOKENMETER_FEATURE = 'tokenmeter.feature';
 export const ATTR_TOKENMETER_INTERACTION_ID = 'tokenmeter.interaction.id';
 /** True when the usage figures were estimated, not reported by the provider. */
 export const ATTR_TOKENMETER_USAGE_ESTIMATED = 'tokenmeter.usage.estimated';
-/** How the estimate was made, such as `tokenizer:o200k_base`. */
+/** The method of an estimate, such as `tokenizer:o200k_base`. */
 export const ATTR_TOKENMETER_USAGE_ESTIMATE_METHOD =
   'tokenmeter.usage.estimate_method';
 /** Cost by token type on a priced span, in the cost currency. */
@@ -109,11 +119,11 @@ export const ATTR_TOKENMETER_COST_REASONING = 'tokenmeter.cost.reasoning';
 /** The catalog provider and model whose prices were applied. */
 export const ATTR_TOKENMETER_PRICE_PROVIDER = 'tokenmeter.price.provider';
 export const ATTR_TOKENMETER_PRICE_MODEL = 'tokenmeter.price.model';
-/** Where the prices came from: `genai-prices@<version>` or `override`. */
+/** The origin of the prices: `genai-prices@<version>` or `override`. */
 export const ATTR_TOKENMETER_PRICE_SOURCE = 'tokenmeter.price.source';
 /** Set to true on a GenAI span whose model has no known price. */
 export const ATTR_TOKENMETER_UNPRICED = 'tokenmeter.unpriced';
-/** Why a GenAI span's usage was not counted, such as `invalid_usage`. */
+/** The reason a GenAI span's usage was not counted: `invalid_usage`. */
 export const ATTR_TOKENMETER_SKIPPED = 'tokenmeter.skipped';
 /** Totals written onto the interaction span when it ends. */
 export const ATTR_TOKENMETER_INTERACTION_COST = 'tokenmeter.interaction.cost';
@@ -126,8 +136,19 @@ export const ATTR_TOKENMETER_INTERACTION_UNPRICED_CALLS =
   'tokenmeter.interaction.unpriced_calls';
 /** The token type of a `tokenmeter.cost` data point. */
 export const ATTR_TOKENMETER_TOKEN_TYPE = 'tokenmeter.token.type';
-/** Why a metric was recorded, such as the reason a span was skipped. */
+/** The reason a metric was recorded, such as why a span was skipped. */
 export const ATTR_TOKENMETER_REASON = 'tokenmeter.reason';
+/**
+ * Start of `tokenmeter.usage.estimate_method` when tokens were counted with
+ * a tokenizer; the encoding name follows, as in `tokenizer:o200k_base`.
+ */
+export const TOKENMETER_ESTIMATE_METHOD_VALUE_TOKENIZER_PREFIX = 'tokenizer:';
+/**
+ * `tokenmeter.usage.estimate_method` of a count taken from a provider's
+ * earlier, provisional report, such as the output count in the first event
+ * of a stream that stopped before its final count.
+ */
+export const TOKENMETER_ESTIMATE_METHOD_VALUE_LAST_REPORTED = 'last_reported';
 
 // Values of `tokenmeter.token.type`.
 export const TOKEN_TYPE_INPUT = 'input';

@@ -1,2 +1,111 @@
-// Filled in with the CLI.
-export {};
+#!/usr/bin/env node
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { loadRecordings } from '../replay/recording.js';
+import { ReplayServer } from '../replay/server.js';
+import { runDemo } from './demo.js';
+import { printPrices } from './prices.js';
+
+const USAGE = `Usage: tokenmeter <command> [options]
+
+Commands:
+  demo [--interactions N]     Run the example service's features against
+                              recorded responses and print the cost of each
+                              feature per interaction (default N: 5).
+  replay [--port P] [--dir D] Serve recorded provider responses on
+                              127.0.0.1:P (default 8787) from folder D
+                              (default: the demo's recordings), for
+                              pointing OPENAI_BASE_URL or ANTHROPIC_BASE_URL
+                              at while trying an instrumented service.
+  prices <model> [--provider P]
+                              Print the prices tokenmeter applies to a
+                              model, in USD per million tokens.
+`;
+
+// dist/cli.js sits one folder below the package root.
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'demo':
+      return demo(rest);
+    case 'replay':
+      return replay(rest);
+    case 'prices':
+      return printPrices(rest, (line) => console.log(line));
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      console.error(`Unknown command "${command}".\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+async function demo(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { interactions: { type: 'string', default: '5' } },
+  });
+  const interactions = Number(values.interactions);
+  if (!Number.isInteger(interactions) || interactions < 1) {
+    console.error(
+      `Invalid --interactions "${values.interactions}": expected a whole number of 1 or more.`,
+    );
+    return 1;
+  }
+
+  await runDemo({
+    root: ROOT,
+    interactions,
+    env: process.env,
+    print: (line) => console.log(line),
+  });
+  return 0;
+}
+
+async function replay(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: '8787' },
+      dir: { type: 'string', default: join(ROOT, 'examples', 'recordings') },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`Invalid --port "${values.port}": expected 0 to 65535.`);
+    return 1;
+  }
+
+  const server = new ReplayServer({ recordings: loadRecordings(values.dir) });
+  const origin = await server.start(port);
+  console.log(
+    `Replaying the recordings in ${values.dir} on ${origin}\n` +
+      `  OPENAI_BASE_URL=${origin}/v1 OPENAI_API_KEY=replay\n` +
+      `  ANTHROPIC_BASE_URL=${origin} ANTHROPIC_API_KEY=replay\n` +
+      'Press Ctrl+C to stop.',
+  );
+  await new Promise<void>((resolveStop) => {
+    process.once('SIGINT', resolveStop);
+    process.once('SIGTERM', resolveStop);
+  });
+  await server.close();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  },
+);

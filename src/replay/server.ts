@@ -15,15 +15,15 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: unknown;
-  /** The recording that answered it, or undefined when none matched. */
+  /** The recording whose response was sent, or undefined when none matched. */
   recording?: string;
 }
 
 export interface ReplayServerOptions {
   recordings: Recording[];
   /**
-   * `strict` answers only a request whose JSON body equals a recorded one;
-   * `closest` answers with the recorded exchange on the same route whose
+   * `strict` responds only to a request whose JSON body equals a recorded
+   * one, and `closest` responds with the recorded exchange on the same route whose
    * request is most alike. Default: `closest`.
    */
   match?: 'strict' | 'closest';
@@ -49,7 +49,7 @@ const HOP_HEADERS = new Set([
 ]);
 
 /**
- * An HTTP server on 127.0.0.1 that answers provider API requests with
+ * An HTTP server on 127.0.0.1 that responds to provider API requests with
  * recorded responses, so that real SDK clients can be pointed at it through
  * their `baseURL` option. Server-sent event streams are written one event
  * at a time.
@@ -75,8 +75,11 @@ export class ReplayServer {
     );
   }
 
-  /** Starts listening on a free port and returns the server's origin. */
-  async start(): Promise<string> {
+  /**
+   * Starts listening on 127.0.0.1 and returns the server's origin. Port 0,
+   * the default, picks a free port.
+   */
+  async start(port = 0): Promise<string> {
     const server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         response.destroy(error instanceof Error ? error : undefined);
@@ -85,7 +88,7 @@ export class ReplayServer {
     this.server = server;
 
     await new Promise<void>((resolve) => {
-      server.listen(0, '127.0.0.1', resolve);
+      server.listen(port, '127.0.0.1', resolve);
     });
 
     return this.origin;

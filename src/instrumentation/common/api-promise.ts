@@ -24,6 +24,7 @@ interface ApiPromiseShape {
   parseResponse: (...args: unknown[]) => unknown;
   parse: (...args: unknown[]) => unknown;
   asResponse: (...args: unknown[]) => Promise<unknown>;
+  _thenUnwrap?: (...args: unknown[]) => unknown;
 }
 
 /** Tells whether a value has the shape `observeApiPromise` can wrap. */
@@ -60,6 +61,7 @@ export function observeApiPromise(
 
   wrapResponsePromise(promise, settle);
   wrapParseResponse(promise, settle);
+  wrapThenUnwrap(promise, settle);
 
   const parse = promise.parse;
   promise.parse = function (this: unknown, ...args: unknown[]) {
@@ -87,11 +89,48 @@ function wrapResponsePromise(
   observer: CallObserver,
 ): void {
   // The replacement rejects exactly when the original does, so an app that
-  // never handles the call still sees an unhandled rejection.
-  promise.responsePromise = promise.responsePromise.then(undefined, (error) => {
-    observer.onError(error);
-    throw error;
+  // never handles the call still sees an unhandled rejection. It is made
+  // when the field is first read, because a replacement that nothing reads
+  // would reject unhandled where the SDK's own promise is handled: openai 7
+  // derives the promises of helpers such as `chat.completions.parse()` from
+  // the request itself, without reading this field.
+  let original = promise.responsePromise;
+  let replacement: Promise<unknown> | undefined;
+  Object.defineProperty(promise, 'responsePromise', {
+    configurable: true,
+    enumerable: true,
+    get: () =>
+      (replacement ??= original.then(undefined, (error) => {
+        observer.onError(error);
+        throw error;
+      })),
+    set: (value: Promise<unknown>) => {
+      original = value;
+      replacement = undefined;
+    },
   });
+}
+
+/**
+ * Observes the promises that `_thenUnwrap` derives from this one, which SDK
+ * helpers such as openai's `chat.completions.parse()` return in its place.
+ * In openai 7, `_thenUnwrap` is a closure over the request that reads none
+ * of the fields wrapped here, so the derived promise is observed too. The
+ * observer is the once-only one, so the call still settles once.
+ */
+function wrapThenUnwrap(
+  promise: ApiPromiseShape,
+  observer: CallObserver,
+): void {
+  const thenUnwrap = promise._thenUnwrap;
+  if (typeof thenUnwrap !== 'function') {
+    return;
+  }
+  promise._thenUnwrap = function (this: unknown, ...args: unknown[]) {
+    const derived = thenUnwrap.apply(this, args);
+    observeApiPromise(derived, observer);
+    return derived;
+  };
 }
 
 function wrapParseResponse(

@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+
+import { PriceCatalog } from '../pricing/catalog.js';
+import { loadPriceFile } from '../pricing/overrides.js';
+import type { ModelPrices, TokenPrice } from '../pricing/types.js';
+
+const LABELS: Record<keyof ModelPrices, string> = {
+  input_mtok: 'input',
+  cache_read_mtok: 'cache read',
+  cache_write_mtok: 'cache write',
+  output_mtok: 'output',
+  output_reasoning_mtok: 'reasoning',
+};
+
+/**
+ * `tokenmeter prices <model> [--provider P]`: prints the prices applied to
+ * a model, from TOKENMETER_PRICES_FILE first, then the bundled catalog.
+ */
+export function printPrices(
+  args: string[],
+  print: (line: string) => void,
+): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { provider: { type: 'string' } },
+  });
+  const model = positionals[0];
+  if (model === undefined) {
+    print('Usage: tokenmeter prices <model> [--provider P]');
+    return 1;
+  }
+
+  const file = process.env.TOKENMETER_PRICES_FILE;
+  const catalog = new PriceCatalog(file ? loadPriceFile(file) : []);
+  const lookup = catalog.lookup(values.provider, model);
+  if (!lookup.found) {
+    print(
+      `No price is known for ${model}${values.provider ? ` of ${values.provider}` : ''} ` +
+        `(${lookup.reason.replace(/_/g, ' ')}). Add it to a price file.`,
+    );
+    return 1;
+  }
+
+  const { match } = lookup;
+  print(
+    `${match.providerId}/${match.modelId} (${match.source}), USD per million tokens:`,
+  );
+  const prices = match.pricesAt(Date.now());
+  for (const [key, label] of Object.entries(LABELS)) {
+    const price = prices[key as keyof ModelPrices];
+    if (price !== undefined) {
+      print(`  ${label.padEnd(12)} ${describePrice(price)}`);
+    }
+  }
+  return 0;
+}
+
+function describePrice(price: TokenPrice): string {
+  if (typeof price === 'number') {
+    return String(price);
+  }
+  const tiers = price.tiers.map(
+    (tier) => `${tier.price} above ${tier.start} prompt tokens`,
+  );
+  return [String(price.base), ...tiers].join(', ');
+}

@@ -1,0 +1,35 @@
+import type { Span } from '@opentelemetry/api';
+
+import { GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS } from '../../semconv.js';
+import { setUsageAttributes } from '../common/span.js';
+import type { OperationCall, OperationDefinition } from './internal-types.js';
+import { embeddingsRequestAttributes } from './request-attributes.js';
+import { setResponseAttributes } from './response-attributes.js';
+import { readEmbeddingsUsage } from './usage.js';
+import { isRecord, type UnknownRecord } from './values.js';
+
+/** `embeddings.create`. */
+export const embeddings: OperationDefinition = {
+  operationName: GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS,
+  start: startEmbeddings,
+};
+
+function startEmbeddings(params: UnknownRecord): OperationCall {
+  return {
+    params,
+    attributes: embeddingsRequestAttributes(params),
+    recordResponse: recordEmbeddings,
+  };
+}
+
+function recordEmbeddings(span: Span, body: unknown): void {
+  if (!isRecord(body)) {
+    return;
+  }
+
+  setResponseAttributes(span, { model: body.model });
+  const usage = readEmbeddingsUsage(body.usage);
+  if (usage !== undefined) {
+    setUsageAttributes(span, usage);
+  }
+}

@@ -1,0 +1,124 @@
+import type { MeterProvider } from '@opentelemetry/api';
+
+import type { PriceOverride } from '../pricing/types.js';
+
+/** Options of `CostSpanProcessor`. */
+export interface CostSpanProcessorOptions {
+  /**
+   * The meter provider that receives the cost metrics. Default: the global
+   * meter provider, looked up when the first GenAI span ends.
+   */
+  meterProvider?: MeterProvider;
+  /**
+   * Prices that take precedence over the bundled genai-prices catalog, in
+   * the order given.
+   */
+  prices?: PriceOverride[];
+  /**
+   * A YAML or JSON file of price overrides (a top-level `models` list of
+   * `PriceOverride` entries), read and checked when the processor is
+   * built. Its entries come after those of `prices`. Default: the
+   * `TOKENMETER_PRICES_FILE` environment variable, else none.
+   */
+  pricesFile?: string;
+  /**
+   * The feature of calls made outside any `withInteraction` and without
+   * feature baggage. Default: `default`.
+   */
+  defaultFeature?: string;
+  /**
+   * How long an interaction may stay open before it is dropped from the
+   * ledger and counted in `tokenmeter.interactions.evicted`, in
+   * milliseconds. Default: `TOKENMETER_INTERACTION_TIMEOUT_MS`, else
+   * 900000 (15 minutes).
+   */
+  interactionTimeoutMs?: number;
+  /**
+   * How many interactions may be open at once; past it the oldest is
+   * dropped and counted as evicted. Default: 10000.
+   */
+  maxOpenInteractions?: number;
+  /**
+   * Whether to record the semantic conventions' `gen_ai.client.token.usage`
+   * histogram. Turn it off when another instrumentation already records
+   * it for the same calls. Default: true.
+   */
+  recordTokenUsage?: boolean;
+  /**
+   * How many distinct feature values metrics may carry; later ones are
+   * recorded as `_other`. Default: 100.
+   */
+  maxFeatures?: number;
+  /**
+   * How many distinct model names metrics may carry; later ones are
+   * recorded as `_other`. Default: 200.
+   */
+  maxModels?: number;
+}
+
+/** The options with their defaults applied. */
+export interface ResolvedProcessorOptions {
+  meterProvider?: MeterProvider;
+  prices: PriceOverride[];
+  pricesFile?: string;
+  defaultFeature: string;
+  interactionTimeoutMs: number;
+  maxOpenInteractions: number;
+  recordTokenUsage: boolean;
+  maxFeatures: number;
+  maxModels: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 15 * 60 * 1000;
+
+/**
+ * Applies defaults and environment variables. Throws a `TypeError` naming
+ * the option for a value that cannot be used.
+ */
+export function resolveOptions(
+  options: CostSpanProcessorOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedProcessorOptions {
+  const timeoutFromEnv = env.TOKENMETER_INTERACTION_TIMEOUT_MS;
+  return {
+    meterProvider: options.meterProvider,
+    prices: options.prices ?? [],
+    pricesFile: options.pricesFile ?? nonEmpty(env.TOKENMETER_PRICES_FILE),
+    defaultFeature: options.defaultFeature ?? 'default',
+    interactionTimeoutMs: positive(
+      'interactionTimeoutMs',
+      options.interactionTimeoutMs ??
+        (timeoutFromEnv === undefined ? undefined : Number(timeoutFromEnv)),
+      DEFAULT_TIMEOUT_MS,
+    ),
+    maxOpenInteractions: positive(
+      'maxOpenInteractions',
+      options.maxOpenInteractions,
+      10_000,
+    ),
+    recordTokenUsage: options.recordTokenUsage ?? true,
+    maxFeatures: positive('maxFeatures', options.maxFeatures, 100),
+    maxModels: positive('maxModels', options.maxModels, 200),
+  };
+}
+
+function positive(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+): number {
+  if (value === undefined) {
+    return fallback;
+  }
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new TypeError(
+      `CostSpanProcessor option ${name} must be a positive number, got ` +
+        `${String(value)}. Remove it to use the default of ${fallback}.`,
+    );
+  }
+  return value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
