@@ -94,6 +94,31 @@ export const GEN_AI_TOKEN_TYPE_VALUE_OUTPUT = 'output';
 
 // GenAI metrics (experimental).
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
+
+// The newer GenAI token metrics, emitted instead of
+// `gen_ai.client.token.usage` when OTEL_SEMCONV_STABILITY_OPT_IN contains
+// `gen_ai_latest_experimental`. The usage counters sum tokens over time; the
+// operation histograms show how tokens spread over single calls.
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS =
+  'gen_ai.client.inference.usage.input_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS =
+  'gen_ai.client.inference.usage.output_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS =
+  'gen_ai.client.inference.usage.cache_read.input_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS =
+  'gen_ai.client.inference.usage.cache_write.input_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS =
+  'gen_ai.client.inference.usage.reasoning.output_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS =
+  'gen_ai.client.inference.operation.input_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS =
+  'gen_ai.client.inference.operation.output_tokens';
+/** The modality of counted tokens, on the newer usage counters. */
+export const ATTR_GEN_AI_TOKEN_MODALITY = 'gen_ai.token.modality';
+/** The modality of tokens that the provider does not break down. */
+export const GEN_AI_TOKEN_MODALITY_VALUE_UNKNOWN = 'unknown';
+/** The opt-in value that selects the newer GenAI conventions. */
+export const SEMCONV_OPT_IN_GEN_AI_LATEST = 'gen_ai_latest_experimental';
 /** Bucket boundaries of `gen_ai.client.token.usage`, in tokens. */
 export const GEN_AI_CLIENT_TOKEN_USAGE_BUCKETS: readonly number[] = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304,

@@ -96,7 +96,7 @@ export class CostSpanProcessor implements SpanProcessor {
     this.costMetrics = new CostMetrics({
       meterProvider: resolved.meterProvider,
       currency: CURRENCY,
-      recordTokenUsage: resolved.recordTokenUsage,
+      tokenMetrics: resolved.tokenMetrics,
       maxFeatures: resolved.maxFeatures,
       maxModels: resolved.maxModels,
     });

@@ -3,6 +3,7 @@ import {
   type Attributes,
   type Counter,
   type Histogram,
+  type Meter,
   type MeterProvider,
 } from '@opentelemetry/api';
 
@@ -11,17 +12,13 @@ import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
-  ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_SERVER_ADDRESS,
   ATTR_TOKENMETER_FEATURE,
   ATTR_TOKENMETER_REASON,
   ATTR_TOKENMETER_TOKEN_TYPE,
   GEN_AI_CLIENT_TOKEN_USAGE_BUCKETS,
-  GEN_AI_TOKEN_TYPE_VALUE_INPUT,
-  GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
   INTERACTION_CALLS_BUCKETS,
   INTERACTION_COST_BUCKETS,
-  METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
   METRIC_TOKENMETER_COST,
   METRIC_TOKENMETER_INTERACTION_CALLS,
   METRIC_TOKENMETER_INTERACTION_COST,
@@ -38,12 +35,17 @@ import {
   TOKENMETER_SCOPE,
 } from '../semconv.js';
 import { VERSION } from '../version.js';
+import {
+  inferenceTokenMetrics,
+  tokenUsageHistogram,
+  type TokenMetrics,
+} from './token-metrics.js';
 import { ValueLimiter } from './value-limiter.js';
 import type { InteractionTotals, PricedCall } from './types.js';
 
 interface Instruments {
   cost: Counter;
-  tokenUsage: Histogram;
+  tokens?: TokenMetrics;
   unpriced: Counter;
   skipped: Counter;
   interactions: Counter;
@@ -57,7 +59,8 @@ interface Instruments {
 export interface CostMetricsOptions {
   meterProvider?: MeterProvider;
   currency: string;
-  recordTokenUsage: boolean;
+  /** Which GenAI token metrics to record, if any. */
+  tokenMetrics: 'none' | 'token_usage' | 'latest';
   maxFeatures: number;
   maxModels: number;
 }
@@ -107,9 +110,7 @@ export class CostMetrics {
       instruments.unpriced.add(1, attributes);
     }
 
-    if (this.options.recordTokenUsage) {
-      this.recordTokenUsage(instruments, call, attributes);
-    }
+    instruments.tokens?.record(call.call.usage, attributes);
   }
 
   /** Counts a GenAI span whose usage was invalid and so not counted. */
@@ -144,22 +145,6 @@ export class CostMetrics {
     });
   }
 
-  private recordTokenUsage(
-    instruments: Instruments,
-    call: PricedCall,
-    attributes: Attributes,
-  ): void {
-    const usage = call.call.usage;
-    instruments.tokenUsage.record(usage.inputTokens, {
-      ...attributes,
-      [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_INPUT,
-    });
-    instruments.tokenUsage.record(usage.outputTokens, {
-      ...attributes,
-      [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
-    });
-  }
-
   private callAttributes(priced: PricedCall): Attributes {
     const call = priced.call;
     const attributes: Attributes = {
@@ -181,6 +166,17 @@ export class CostMetrics {
     return attributes;
   }
 
+  private createTokenMetrics(meter: Meter): TokenMetrics | undefined {
+    switch (this.options.tokenMetrics) {
+      case 'token_usage':
+        return tokenUsageHistogram(meter);
+      case 'latest':
+        return inferenceTokenMetrics(meter);
+      default:
+        return undefined;
+    }
+  }
+
   private get(): Instruments {
     this.instruments ??= this.create();
     return this.instruments;
@@ -196,13 +192,7 @@ export class CostMetrics {
         description: 'Money spent on model calls.',
         unit: currency,
       }),
-      tokenUsage: meter.createHistogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
-        description: 'Number of input and output tokens used.',
-        unit: '{token}',
-        advice: {
-          explicitBucketBoundaries: [...GEN_AI_CLIENT_TOKEN_USAGE_BUCKETS],
-        },
-      }),
+      tokens: this.createTokenMetrics(meter),
       unpriced: meter.createCounter(METRIC_TOKENMETER_UNPRICED, {
         description: 'Model calls whose model has no known price.',
         unit: '{call}',

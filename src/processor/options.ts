@@ -1,6 +1,7 @@
 import type { MeterProvider } from '@opentelemetry/api';
 
 import type { PriceOverride } from '../pricing/types.js';
+import { SEMCONV_OPT_IN_GEN_AI_LATEST } from '../semconv.js';
 
 /** Options of `CostSpanProcessor`. */
 export interface CostSpanProcessorOptions {
@@ -39,9 +40,12 @@ export interface CostSpanProcessorOptions {
    */
   maxOpenInteractions?: number;
   /**
-   * Whether to record the semantic conventions' `gen_ai.client.token.usage`
-   * histogram. Turn it off when another instrumentation already records
-   * it for the same calls. Default: true.
+   * Whether to record the GenAI conventions' token metrics: the
+   * `gen_ai.client.token.usage` histogram, or the newer
+   * `gen_ai.client.inference.*` metrics instead when the
+   * `OTEL_SEMCONV_STABILITY_OPT_IN` variable contains
+   * `gen_ai_latest_experimental`. Turn it off when another
+   * instrumentation already records them for the same calls. Default: true.
    */
   recordTokenUsage?: boolean;
   /**
@@ -64,7 +68,7 @@ export interface ResolvedProcessorOptions {
   defaultFeature: string;
   interactionTimeoutMs: number;
   maxOpenInteractions: number;
-  recordTokenUsage: boolean;
+  tokenMetrics: 'none' | 'token_usage' | 'latest';
   maxFeatures: number;
   maxModels: number;
 }
@@ -96,10 +100,23 @@ export function resolveOptions(
       options.maxOpenInteractions,
       10_000,
     ),
-    recordTokenUsage: options.recordTokenUsage ?? true,
+    tokenMetrics: tokenMetrics(options.recordTokenUsage, env),
     maxFeatures: positive('maxFeatures', options.maxFeatures, 100),
     maxModels: positive('maxModels', options.maxModels, 200),
   };
+}
+
+function tokenMetrics(
+  record: boolean | undefined,
+  env: NodeJS.ProcessEnv,
+): ResolvedProcessorOptions['tokenMetrics'] {
+  if (record === false) {
+    return 'none';
+  }
+  const optIn = (env.OTEL_SEMCONV_STABILITY_OPT_IN ?? '').split(',');
+  return optIn.some((value) => value.trim() === SEMCONV_OPT_IN_GEN_AI_LATEST)
+    ? 'latest'
+    : 'token_usage';
 }
 
 function positive(
