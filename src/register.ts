@@ -6,6 +6,7 @@
 import { register } from 'node:module';
 
 import { INSTRUMENTED_MODULES } from './instrumentation/index.js';
+import { PriceConfigError } from './pricing/overrides.js';
 import { shutdownOnExit, startTokenmeter } from './sdk/start.js';
 
 // ESM imports are patched through import-in-the-middle's loader hook,
@@ -14,7 +15,17 @@ register('import-in-the-middle/hook.mjs', import.meta.url, {
   data: { include: [...INSTRUMENTED_MODULES] },
 });
 
-const started = startTokenmeter();
-if (started) {
-  shutdownOnExit(() => started.shutdown());
+try {
+  const started = startTokenmeter();
+  if (started) {
+    shutdownOnExit(() => started.shutdown());
+  }
+} catch (error) {
+  if (!(error instanceof PriceConfigError)) {
+    throw error;
+  }
+  // A bad price file stops the app before it starts, with the message
+  // alone: the stack trace of the bundle would only hide it.
+  process.stderr.write(`tokenmeter: ${error.message}\n`);
+  process.exit(1);
 }

@@ -31,17 +31,13 @@ interface ExampleFeatures {
  * Needs no API key and no network.
  */
 export async function runDemo(options: DemoOptions): Promise<void> {
-  const replay = new ReplayServer({
-    recordings: loadRecordings(join(options.root, 'examples', 'recordings')),
-  });
-  const origin = await replay.start();
-  pointClientsAt(origin, options.env);
-
   const endpoint = otlpEndpoint(options.env);
   const summary = new SummaryReader();
   register('import-in-the-middle/hook.mjs', import.meta.url, {
     data: { include: [...INSTRUMENTED_MODULES] },
   });
+  // Started before the replay server, so that a bad price file stops the
+  // demo with nothing left running.
   const started = startTokenmeter({
     metricReaders: [summary],
     env: endpoint
@@ -53,7 +49,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         },
   });
 
+  const replay = new ReplayServer({
+    recordings: loadRecordings(join(options.root, 'examples', 'recordings')),
+  });
   try {
+    pointClientsAt(await replay.start(), options.env);
     const service = (await import(
       pathToFileURL(join(options.root, 'examples', 'service', 'features.js'))
         .href

@@ -35,7 +35,10 @@ async function main(argv: string[]): Promise<number> {
     case 'replay':
       return replay(rest);
     case 'prices':
-      return printPrices(rest, (line) => console.log(line));
+      return printPrices(rest, {
+        out: (line) => console.log(line),
+        error: (line) => console.error(line),
+      });
     case undefined:
     case 'help':
     case '--help':
@@ -106,6 +109,15 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
+    if (isUsageError(error)) {
+      console.error(`\n${USAGE}`);
+    }
     process.exitCode = 1;
   },
 );
+
+/** Tells whether parseArgs rejected the command line. */
+function isUsageError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}

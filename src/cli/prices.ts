@@ -18,7 +18,7 @@ const LABELS: Record<keyof ModelPrices, string> = {
  */
 export function printPrices(
   args: string[],
-  print: (line: string) => void,
+  output: { out(line: string): void; error(line: string): void },
 ): number {
   const { values, positionals } = parseArgs({
     args,
@@ -27,7 +27,7 @@ export function printPrices(
   });
   const model = positionals[0];
   if (model === undefined) {
-    print('Usage: tokenmeter prices <model> [--provider P]');
+    output.error('Usage: tokenmeter prices <model> [--provider P]');
     return 1;
   }
 
@@ -35,7 +35,7 @@ export function printPrices(
   const catalog = new PriceCatalog(file ? loadPriceFile(file) : []);
   const lookup = catalog.lookup(values.provider, model);
   if (!lookup.found) {
-    print(
+    output.error(
       `No price is known for ${model}${values.provider ? ` of ${values.provider}` : ''} ` +
         `(${lookup.reason.replace(/_/g, ' ')}). Add it to a price file.`,
     );
@@ -43,14 +43,14 @@ export function printPrices(
   }
 
   const { match } = lookup;
-  print(
+  output.out(
     `${match.providerId}/${match.modelId} (${match.source}), USD per million tokens:`,
   );
   const prices = match.pricesAt(Date.now());
   for (const [key, label] of Object.entries(LABELS)) {
     const price = prices[key as keyof ModelPrices];
     if (price !== undefined) {
-      print(`  ${label.padEnd(12)} ${describePrice(price)}`);
+      output.out(`  ${label.padEnd(12)} ${describePrice(price)}`);
     }
   }
   return 0;

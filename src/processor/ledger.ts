@@ -70,12 +70,11 @@ export class InteractionLedger {
     return totals;
   }
 
-  /** Drops every interaction open for longer than the timeout. */
+  /** Drops every interaction open for the timeout or longer. */
   sweep(now = performance.now()): void {
-    const oldest = now - this.options.timeoutMs;
     for (const [key, totals] of this.open) {
       // Map order is insertion order, so the rest are younger.
-      if (totals.startedAt > oldest) {
+      if (now - totals.startedAt < this.options.timeoutMs) {
         break;
       }
       this.evict(key, totals);

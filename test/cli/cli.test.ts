@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -76,6 +78,21 @@ describe('tokenmeter demo', () => {
     }
   });
 
+  it('stops on a malformed price file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tokenmeter-demo-'));
+    const file = join(folder, 'prices.yaml');
+    writeFileSync(file, 'models:\n  - model: gpt-4o-mini\n    prices: {}\n');
+
+    const failure = await cli(['demo'], { TOKENMETER_PRICES_FILE: file }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toContain(
+      'models[0].prices',
+    );
+  });
+
   it('rejects an invalid interaction count', async () => {
     const failure = await cli(['demo', '--interactions', 'many']).catch(
       (error: { code: number; stderr: string }) => error,
@@ -99,17 +116,28 @@ describe('tokenmeter prices', () => {
 
   it('fails for an unknown model', async () => {
     const failure = await cli(['prices', 'no-such-model-xyz']).catch(
-      (error: { code: number; stdout: string }) => error,
+      (error: { code: number; stderr: string }) => error,
     );
 
     expect(failure).toMatchObject({ code: 1 });
-    expect((failure as { stdout: string }).stdout).toContain(
+    expect((failure as { stderr: string }).stderr).toContain(
       'No price is known',
     );
   });
 });
 
 describe('tokenmeter', () => {
+  it('prints usage after an unknown option', async () => {
+    const failure = await cli(['prices', '--cheap']).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toContain(
+      'Usage: tokenmeter',
+    );
+  });
+
   it('prints usage for an unknown command', async () => {
     const failure = await cli(['frobnicate']).catch(
       (error: { code: number; stderr: string }) => error,

@@ -78,7 +78,7 @@ describe('InteractionLedger', () => {
 
     ledger.sweep(startedAt + 50);
     expect(onEvict).not.toHaveBeenCalled();
-    ledger.sweep(startedAt + 100);
+    ledger.sweep(startedAt + 150);
 
     expect(onEvict).toHaveBeenCalledTimes(1);
     expect(ledger.size).toBe(0);
