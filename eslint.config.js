@@ -55,7 +55,15 @@ export default tseslint.config(
         require: 'readonly',
         module: 'writable',
         __dirname: 'readonly',
+        URL: 'readonly',
       },
+    },
+  },
+  {
+    // Benchmarks are plain JavaScript run by Node.
+    files: ['bench/**/*.js'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
     },
   },
   {

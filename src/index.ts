@@ -29,3 +29,7 @@ export {
 } from './semconv.js';
 export { AnthropicInstrumentation } from './instrumentation/anthropic/instrumentation.js';
 export type { AnthropicInstrumentationConfig } from './instrumentation/anthropic/types.js';
+export { GoogleGenAIInstrumentation } from './instrumentation/google-genai/instrumentation.js';
+export type { GoogleGenAIInstrumentationConfig } from './instrumentation/google-genai/types.js';
+export { BedrockRuntimeInstrumentation } from './instrumentation/bedrock/instrumentation.js';
+export type { BedrockRuntimeInstrumentationConfig } from './instrumentation/bedrock/types.js';

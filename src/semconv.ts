@@ -87,6 +87,28 @@ export const GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL = 'execute_tool';
 export const GEN_AI_PROVIDER_NAME_VALUE_OPENAI = 'openai';
 export const GEN_AI_PROVIDER_NAME_VALUE_ANTHROPIC = 'anthropic';
 export const GEN_AI_PROVIDER_NAME_VALUE_AZURE_AI_OPENAI = 'azure.ai.openai';
+export const GEN_AI_PROVIDER_NAME_VALUE_AZURE_AI_INFERENCE =
+  'azure.ai.inference';
+export const GEN_AI_PROVIDER_NAME_VALUE_AWS_BEDROCK = 'aws.bedrock';
+export const GEN_AI_PROVIDER_NAME_VALUE_GCP_GEMINI = 'gcp.gemini';
+export const GEN_AI_PROVIDER_NAME_VALUE_GCP_VERTEX_AI = 'gcp.vertex_ai';
+export const GEN_AI_PROVIDER_NAME_VALUE_DEEPSEEK = 'deepseek';
+export const GEN_AI_PROVIDER_NAME_VALUE_GROQ = 'groq';
+export const GEN_AI_PROVIDER_NAME_VALUE_MISTRAL_AI = 'mistral_ai';
+export const GEN_AI_PROVIDER_NAME_VALUE_PERPLEXITY = 'perplexity';
+export const GEN_AI_PROVIDER_NAME_VALUE_X_AI = 'x_ai';
+// Provider names the conventions do not define, written by tokenmeter's
+// OpenAI instrumentation for OpenAI-compatible APIs it recognizes by host.
+export const PROVIDER_NAME_VALUE_TOGETHER_AI = 'together_ai';
+export const PROVIDER_NAME_VALUE_FIREWORKS_AI = 'fireworks_ai';
+export const PROVIDER_NAME_VALUE_OPENROUTER = 'openrouter';
+export const PROVIDER_NAME_VALUE_CEREBRAS = 'cerebras';
+/**
+ * An OpenAI-compatible server that tokenmeter does not recognize by its
+ * host, such as a self-hosted vLLM or Ollama server. Never priced from the
+ * catalog; price overrides that name its models price it.
+ */
+export const PROVIDER_NAME_VALUE_OPENAI_COMPATIBLE = 'openai_compatible';
 
 // GenAI token types of `gen_ai.client.token.usage`.
 export const GEN_AI_TOKEN_TYPE_VALUE_INPUT = 'input';
@@ -132,6 +154,38 @@ export const ATTR_TOKENMETER_FEATURE = 'tokenmeter.feature';
 export const ATTR_TOKENMETER_INTERACTION_ID = 'tokenmeter.interaction.id';
 /** True when the usage figures were estimated, not reported by the provider. */
 export const ATTR_TOKENMETER_USAGE_ESTIMATED = 'tokenmeter.usage.estimated';
+/** Input tokens that were audio; part of `gen_ai.usage.input_tokens`. */
+export const ATTR_TOKENMETER_USAGE_AUDIO_INPUT_TOKENS =
+  'tokenmeter.usage.audio.input_tokens';
+/** Output tokens that were audio; part of `gen_ai.usage.output_tokens`. */
+export const ATTR_TOKENMETER_USAGE_AUDIO_OUTPUT_TOKENS =
+  'tokenmeter.usage.audio.output_tokens';
+/** Input tokens that were images; part of `gen_ai.usage.input_tokens`. */
+export const ATTR_TOKENMETER_USAGE_IMAGE_INPUT_TOKENS =
+  'tokenmeter.usage.image.input_tokens';
+/** Output tokens that were images; part of `gen_ai.usage.output_tokens`. */
+export const ATTR_TOKENMETER_USAGE_IMAGE_OUTPUT_TOKENS =
+  'tokenmeter.usage.image.output_tokens';
+/** Web searches the provider ran for the call, billed per search. */
+export const ATTR_TOKENMETER_USAGE_WEB_SEARCH_CALLS =
+  'tokenmeter.usage.web_search.calls';
+/**
+ * The service tier the provider reports it processed the call in, such as
+ * `flex` or `batch`, for providers without an attribute of their own for
+ * it; OpenAI's is `gen_ai.openai.response.service_tier` and Anthropic's
+ * `anthropic.response.service_tier`. Spans an app writes for the results
+ * of a batch job set it to `batch`.
+ */
+export const ATTR_TOKENMETER_RESPONSE_SERVICE_TIER =
+  'tokenmeter.response.service_tier';
+// Names of @anthropic-ai/sdk's own tracing (1.x), which tokenmeter's
+// Anthropic instrumentation writes too, so that both spans read alike.
+/** `usage.service_tier` of a Message: `standard`, `priority` or `batch`. */
+export const ATTR_ANTHROPIC_RESPONSE_SERVICE_TIER =
+  'anthropic.response.service_tier';
+/** Cache writes with a one-hour lifetime; part of the cache writes. */
+export const ATTR_ANTHROPIC_USAGE_CACHE_CREATION_EPHEMERAL_1H_INPUT_TOKENS =
+  'anthropic.usage.cache_creation.ephemeral_1h_input_tokens';
 /** The method of an estimate, such as `tokenizer:o200k_base`. */
 export const ATTR_TOKENMETER_USAGE_ESTIMATE_METHOD =
   'tokenmeter.usage.estimate_method';
@@ -141,15 +195,39 @@ export const ATTR_TOKENMETER_COST_CACHE_READ = 'tokenmeter.cost.cache_read';
 export const ATTR_TOKENMETER_COST_CACHE_WRITE = 'tokenmeter.cost.cache_write';
 export const ATTR_TOKENMETER_COST_OUTPUT = 'tokenmeter.cost.output';
 export const ATTR_TOKENMETER_COST_REASONING = 'tokenmeter.cost.reasoning';
+export const ATTR_TOKENMETER_COST_INPUT_AUDIO = 'tokenmeter.cost.input_audio';
+export const ATTR_TOKENMETER_COST_OUTPUT_AUDIO = 'tokenmeter.cost.output_audio';
+export const ATTR_TOKENMETER_COST_INPUT_IMAGE = 'tokenmeter.cost.input_image';
+export const ATTR_TOKENMETER_COST_OUTPUT_IMAGE = 'tokenmeter.cost.output_image';
+export const ATTR_TOKENMETER_COST_WEB_SEARCH = 'tokenmeter.cost.web_search';
+export const ATTR_TOKENMETER_COST_REQUEST = 'tokenmeter.cost.request';
 /** The catalog provider and model whose prices were applied. */
 export const ATTR_TOKENMETER_PRICE_PROVIDER = 'tokenmeter.price.provider';
 export const ATTR_TOKENMETER_PRICE_MODEL = 'tokenmeter.price.model';
-/** The origin of the prices: `genai-prices@<version>` or `override`. */
+/**
+ * The origin of the prices: `genai-prices@<version>`, the same with
+ * `+corrections` when tokenmeter's built-in corrections changed them, or
+ * `override`.
+ */
 export const ATTR_TOKENMETER_PRICE_SOURCE = 'tokenmeter.price.source';
+/** The service tier whose rates were applied, when not the standard one. */
+export const ATTR_TOKENMETER_PRICE_SERVICE_TIER =
+  'tokenmeter.price.service_tier';
 /** Set to true on a GenAI span whose model has no known price. */
 export const ATTR_TOKENMETER_UNPRICED = 'tokenmeter.unpriced';
-/** The reason a GenAI span's usage was not counted: `invalid_usage`. */
+/**
+ * The reason a GenAI span's usage was not counted: `invalid_usage` or
+ * `counted_in_descendant`.
+ */
 export const ATTR_TOKENMETER_SKIPPED = 'tokenmeter.skipped';
+/** The span's usage values were negative, non-finite or not numbers. */
+export const TOKENMETER_SKIPPED_VALUE_INVALID_USAGE = 'invalid_usage';
+/**
+ * The span's usage sums calls that a descendant span already counted, as on
+ * an agent span or the AI SDK's `ai.generateText` around its model calls.
+ */
+export const TOKENMETER_SKIPPED_VALUE_COUNTED_IN_DESCENDANT =
+  'counted_in_descendant';
 /** Totals written onto the interaction span when it ends. */
 export const ATTR_TOKENMETER_INTERACTION_COST = 'tokenmeter.interaction.cost';
 export const ATTR_TOKENMETER_INTERACTION_INPUT_TOKENS =
@@ -181,6 +259,14 @@ export const TOKEN_TYPE_CACHE_READ = 'cache_read';
 export const TOKEN_TYPE_CACHE_WRITE = 'cache_write';
 export const TOKEN_TYPE_OUTPUT = 'output';
 export const TOKEN_TYPE_REASONING = 'reasoning';
+export const TOKEN_TYPE_INPUT_AUDIO = 'input_audio';
+export const TOKEN_TYPE_OUTPUT_AUDIO = 'output_audio';
+export const TOKEN_TYPE_INPUT_IMAGE = 'input_image';
+export const TOKEN_TYPE_OUTPUT_IMAGE = 'output_image';
+/** Not a token type: the per-search fee of web searches. */
+export const TOKEN_TYPE_WEB_SEARCH = 'web_search';
+/** Not a token type: a fee per request, as Perplexity charges. */
+export const TOKEN_TYPE_REQUEST = 'request';
 
 // W3C Baggage keys that carry the attribution across services.
 export const BAGGAGE_TOKENMETER_FEATURE = 'tokenmeter.feature';
@@ -221,3 +307,64 @@ export const INTERACTION_CALLS_BUCKETS: readonly number[] = [
 
 /** The instrumentation scope name of tokenmeter's tracer and meter. */
 export const TOKENMETER_SCOPE = 'tokenmeter';
+
+// Names written by other instrumentation families, read by the dialects in
+// src/usage/dialects/. Each group names the packages it was checked against.
+
+// OpenLLMetry (@traceloop/instrumentation-* and @traceloop/ai-semantic-
+// conventions 0.22.x): legacy names, with capitalised `gen_ai.system`
+// values such as `OpenAI`, `Anthropic` and `AWS`.
+export const ATTR_LLM_REQUEST_TYPE = 'llm.request.type';
+export const ATTR_LLM_USAGE_TOTAL_TOKENS = 'llm.usage.total_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_LEGACY =
+  'gen_ai.usage.cache_read_input_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_LEGACY =
+  'gen_ai.usage.cache_creation_input_tokens';
+export const ATTR_GEN_AI_USAGE_REASONING_TOKENS_LEGACY =
+  'gen_ai.usage.reasoning_tokens';
+
+// OpenInference (@arizeai/openinference-semantic-conventions 2.12).
+export const ATTR_OPENINFERENCE_SPAN_KIND = 'openinference.span.kind';
+export const ATTR_LLM_PROVIDER = 'llm.provider';
+export const ATTR_LLM_SYSTEM = 'llm.system';
+export const ATTR_LLM_MODEL_NAME = 'llm.model_name';
+export const ATTR_LLM_REQUEST_MODEL_NAME = 'llm.request.model_name';
+export const ATTR_LLM_RESPONSE_MODEL_NAME = 'llm.response.model_name';
+export const ATTR_LLM_TOKEN_COUNT_PROMPT = 'llm.token_count.prompt';
+export const ATTR_LLM_TOKEN_COUNT_COMPLETION = 'llm.token_count.completion';
+export const ATTR_LLM_TOKEN_COUNT_PROMPT_CACHE_READ =
+  'llm.token_count.prompt_details.cache_read';
+export const ATTR_LLM_TOKEN_COUNT_PROMPT_CACHE_WRITE =
+  'llm.token_count.prompt_details.cache_write';
+export const ATTR_LLM_TOKEN_COUNT_COMPLETION_REASONING =
+  'llm.token_count.completion_details.reasoning';
+
+// Vercel AI SDK (`ai` 4 to 7; in 7 through @ai-sdk/otel's
+// LegacyOpenTelemetry). Its OpenTelemetry integration in 7 writes the
+// GenAI conventions' names instead.
+export const ATTR_AI_OPERATION_ID = 'ai.operationId';
+export const ATTR_AI_MODEL_PROVIDER = 'ai.model.provider';
+export const ATTR_AI_MODEL_ID = 'ai.model.id';
+export const ATTR_AI_RESPONSE_MODEL = 'ai.response.model';
+/** Provider-specific metadata of the response, as a JSON string. */
+export const ATTR_AI_RESPONSE_PROVIDER_METADATA =
+  'ai.response.providerMetadata';
+/** `ai` 4, and `generateText` in `ai` 5. */
+export const ATTR_AI_USAGE_PROMPT_TOKENS = 'ai.usage.promptTokens';
+export const ATTR_AI_USAGE_COMPLETION_TOKENS = 'ai.usage.completionTokens';
+/** `ai` 5 (`streamText`) and later. */
+export const ATTR_AI_USAGE_INPUT_TOKENS = 'ai.usage.inputTokens';
+export const ATTR_AI_USAGE_OUTPUT_TOKENS = 'ai.usage.outputTokens';
+export const ATTR_AI_USAGE_CACHED_INPUT_TOKENS = 'ai.usage.cachedInputTokens';
+export const ATTR_AI_USAGE_REASONING_TOKENS = 'ai.usage.reasoningTokens';
+/** `ai` 6 and later. */
+export const ATTR_AI_USAGE_INPUT_NO_CACHE_TOKENS =
+  'ai.usage.inputTokenDetails.noCacheTokens';
+export const ATTR_AI_USAGE_INPUT_CACHE_READ_TOKENS =
+  'ai.usage.inputTokenDetails.cacheReadTokens';
+export const ATTR_AI_USAGE_INPUT_CACHE_WRITE_TOKENS =
+  'ai.usage.inputTokenDetails.cacheWriteTokens';
+export const ATTR_AI_USAGE_OUTPUT_REASONING_TOKENS =
+  'ai.usage.outputTokenDetails.reasoningTokens';
+/** The input tokens of an embedding call. */
+export const ATTR_AI_USAGE_TOKENS = 'ai.usage.tokens';

@@ -88,6 +88,9 @@ async function driveTraffic(
 function pointClientsAt(origin: string, env: NodeJS.ProcessEnv): void {
   env.OPENAI_BASE_URL = `${origin}/v1`;
   env.OPENAI_API_KEY = 'replay';
+  // The replay server replaces api.openai.com, so its calls are named and
+  // priced as OpenAI's.
+  env.TOKENMETER_OPENAI_PROVIDERS = `${new URL(origin).hostname}=openai`;
   env.ANTHROPIC_BASE_URL = origin;
   env.ANTHROPIC_API_KEY = 'replay';
 }

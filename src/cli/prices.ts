@@ -8,8 +8,15 @@ const LABELS: Record<keyof ModelPrices, string> = {
   input_mtok: 'input',
   cache_read_mtok: 'cache read',
   cache_write_mtok: 'cache write',
+  cache_write_1h_mtok: 'cache write 1h',
   output_mtok: 'output',
   output_reasoning_mtok: 'reasoning',
+  input_audio_mtok: 'input audio',
+  output_audio_mtok: 'output audio',
+  input_image_mtok: 'input image',
+  output_image_mtok: 'output image',
+  web_searches_kcount: 'web search',
+  requests_kcount: 'request',
 };
 
 /**
@@ -44,7 +51,8 @@ export function printPrices(
 
   const { match } = lookup;
   output.out(
-    `${match.providerId}/${match.modelId} (${match.source}), USD per million tokens:`,
+    `${match.providerId}/${match.modelId} (${match.source}), USD per million ` +
+      'tokens (web search and request fees: per thousand):',
   );
   const prices = match.pricesAt(Date.now());
   for (const [key, label] of Object.entries(LABELS)) {

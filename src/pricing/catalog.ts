@@ -2,16 +2,22 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import {
-  calcPrice,
-  findProvider,
-  type ConditionalPrice,
-  type ModelInfo,
-  type ModelPrice,
+import type {
+  ConditionalPrice,
+  ModelInfo,
+  ModelPrice,
 } from '@pydantic/genai-prices';
 
-import { logger, describeError } from '../internal/diag.js';
-import { catalogProviderId } from './providers.js';
+import { describeError, logger, warnOnce } from '../internal/diag.js';
+import { findCorrection, type PriceCorrection } from './corrections.js';
+import { PRICE_KEYS } from './cost.js';
+import { findCatalogEntry, type CatalogEntry } from './model-match.js';
+import {
+  catalogProviderId,
+  findCatalogProvider,
+  isRouter,
+} from './providers.js';
+import { ratesForTier, type TierRates } from './service-tiers.js';
 import type { ModelPrices, PriceOverride, TokenPrice } from './types.js';
 
 /** The prices found for one provider and model. */
@@ -20,13 +26,22 @@ export interface PriceMatch {
   providerId: string;
   /** The catalog model id, or the override's model name. */
   modelId: string;
-  /** `genai-prices@<version>` for catalog prices, `override` otherwise. */
+  /**
+   * `genai-prices@<version>` for catalog prices, with `+corrections` when
+   * tokenmeter's corrections changed them, or `override`.
+   */
   source: string;
   /**
-   * The prices in force at a time, in milliseconds since the epoch; most
-   * models have one set for all times.
+   * The standard prices in force at a time, in milliseconds since the
+   * epoch; most models have one set for all times.
    */
   pricesAt(timeMs: number): ModelPrices;
+  /**
+   * The prices in force at a time for a call in a service tier, such as
+   * `flex` or `batch`, as the provider reported it. A tier without known
+   * rates gets the standard prices and a warning, logged once.
+   */
+  ratesFor(timeMs: number, serviceTier: string | undefined): TierRates;
 }
 
 /** The reason no price was found. */
@@ -40,19 +55,18 @@ export type PriceLookup =
 // outside, so the cache is capped.
 const MAX_CACHED_LOOKUPS = 2048;
 
-const PRICE_KEYS: readonly (keyof ModelPrices)[] = [
-  'input_mtok',
-  'output_mtok',
-  'cache_read_mtok',
-  'cache_write_mtok',
-  'output_reasoning_mtok',
-];
-
 /**
  * Finds model prices: first in the user's overrides, in their order, then
  * in the genai-prices catalog bundled with the package (its remote update
- * is never turned on, so no network call is made). Each provider and model
- * is looked up once and the result cached.
+ * is never turned on, so no network call is made), with tokenmeter's
+ * corrections to it applied. Each provider and model is looked up once and
+ * the result cached.
+ *
+ * Model names are matched as spans report them: dated snapshots, Bedrock
+ * ids with a region and version, Vertex `@version` names, `vendor/model`
+ * names and context markers such as `[1m]` find their catalog entry, and
+ * the most specific catalog rule wins. A name that matches nothing is not
+ * priced, never priced at zero.
  */
 export class PriceCatalog {
   private readonly overrides: readonly PriceOverride[];
@@ -101,56 +115,86 @@ export class PriceCatalog {
     }
 
     const prices = override.prices;
-    return {
-      found: true,
-      match: {
-        providerId:
-          override.provider ?? catalogProviderId(provider) ?? 'unknown',
-        modelId: override.model,
-        source: 'override',
-        pricesAt: () => prices,
-      },
-    };
+    const match = priceMatch({
+      providerId: override.provider ?? catalogProviderId(provider) ?? 'unknown',
+      modelId: override.model,
+      source: 'override',
+      pricesAt: () => prices,
+    });
+    return { found: true, match };
   }
 
   private findInCatalog(
     provider: string | undefined,
     model: string,
   ): PriceLookup {
-    const providerId = catalogProviderId(provider);
-    if (providerId !== undefined && !findProvider({ providerId })) {
+    const catalogProvider =
+      provider === undefined ? undefined : findCatalogProvider(provider);
+    if (provider !== undefined && catalogProvider === undefined) {
       return { found: false, reason: 'unknown_provider' };
     }
 
-    let result;
+    let entry: CatalogEntry | undefined;
     try {
-      result = calcPrice(
-        {},
-        model,
-        providerId === undefined ? {} : { providerId },
-      );
+      entry = findCatalogEntry(model, {
+        provider: catalogProvider,
+        vendorFallback: catalogProvider ? isRouter(catalogProvider) : true,
+      });
     } catch (error) {
       logger.error(`Price lookup failed for ${model}: ${describeError(error)}`);
       return { found: false, reason: 'unknown_model' };
     }
-    if (!result) {
+    if (!entry) {
       return { found: false, reason: 'unknown_model' };
     }
 
-    const pricesAt = pricesOverTime(result.model);
+    const correction = findCorrection(entry.listedBy.id, entry.model.id);
+    const pricesAt = pricesOverTime(entry.model, correction);
     if (!hasTokenPrices(pricesAt(Date.now()))) {
       return { found: false, reason: 'no_token_prices' };
     }
-    return {
-      found: true,
-      match: {
-        providerId: result.provider.id,
-        modelId: result.model.id,
-        source: this.catalogSource,
-        pricesAt,
-      },
-    };
+    const match = priceMatch({
+      providerId: entry.provider.id,
+      modelId: entry.model.id,
+      source: correction
+        ? `${this.catalogSource}+corrections`
+        : this.catalogSource,
+      pricesAt,
+    });
+    return { found: true, match };
   }
+}
+
+function priceMatch(fields: Omit<PriceMatch, 'ratesFor'>): PriceMatch {
+  return {
+    ...fields,
+    ratesFor(timeMs, serviceTier) {
+      const rates = ratesForTier({
+        providerId: fields.providerId,
+        modelId: fields.modelId,
+        prices: fields.pricesAt(timeMs),
+        tier: serviceTier,
+      });
+      if (rates.unknownTier && serviceTier !== undefined) {
+        warnUnknownTier(fields, serviceTier);
+      }
+      return rates;
+    },
+  };
+}
+
+function warnUnknownTier(
+  match: Pick<PriceMatch, 'providerId' | 'modelId'>,
+  tier: string,
+): void {
+  const model = `${match.providerId}/${match.modelId}`;
+  warnOnce(
+    `service-tier:${model}:${tier}`,
+    `No rates of the "${tier}" service tier are known for ${model}, so ` +
+      'its calls in that tier are priced at standard rates, which ' +
+      'undercounts them if the tier costs more. Later calls are not ' +
+      'logged.',
+  );
 }
 
 function providerMatches(
@@ -177,19 +221,27 @@ function modelMatches(pattern: string, model: string): boolean {
 }
 
 /**
- * Turns a catalog model's prices into a function of time. Some models
+ * Turns a catalog model's prices into a function of time, with a
+ * correction's fields replacing the catalog's in every period. Some models
  * change price on a date or by time of day (off-peak discounts). The entry
  * in force is the last one whose constraint holds, as in genai-prices.
  */
-function pricesOverTime(model: ModelInfo): (timeMs: number) => ModelPrices {
+function pricesOverTime(
+  model: ModelInfo,
+  correction: PriceCorrection | undefined,
+): (timeMs: number) => ModelPrices {
+  const corrected = (prices: ModelPrice): ModelPrices => ({
+    ...toModelPrices(prices),
+    ...correction?.prices,
+  });
   if (!Array.isArray(model.prices)) {
-    const fixed = toModelPrices(model.prices);
+    const fixed = corrected(model.prices);
     return () => fixed;
   }
 
   const entries = model.prices.map((entry) => ({
     constraint: entry.constraint,
-    prices: toModelPrices(entry.prices),
+    prices: corrected(entry.prices),
   }));
   return (timeMs) => {
     const time = new Date(timeMs);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import { parse as parseYaml } from 'yaml';
 
+import { PRICE_KEYS } from './cost.js';
 import type {
   ModelPrices,
   PriceOverride,
@@ -24,14 +25,6 @@ export class PriceConfigError extends Error {
     super(`Invalid price config in ${source}: ${field} ${problem}. ${fix}`);
   }
 }
-
-const PRICE_FIELDS: readonly (keyof ModelPrices)[] = [
-  'input_mtok',
-  'output_mtok',
-  'cache_read_mtok',
-  'cache_write_mtok',
-  'output_reasoning_mtok',
-];
 
 const FILE_EXAMPLE =
   'Each entry looks like: { provider: openai, model: gpt-4o, prices: ' +
@@ -141,12 +134,12 @@ function validatePrices(
 
   const result: ModelPrices = {};
   for (const [key, value] of Object.entries(prices)) {
-    if (!PRICE_FIELDS.includes(key as keyof ModelPrices)) {
+    if (!PRICE_KEYS.includes(key as keyof ModelPrices)) {
       throw new PriceConfigError(
         source,
         `${path}.${key}`,
         'is not a known price field',
-        `Use one of ${PRICE_FIELDS.join(', ')}.`,
+        `Use one of ${PRICE_KEYS.join(', ')}.`,
       );
     }
     result[key as keyof ModelPrices] = validatePrice(
@@ -181,7 +174,7 @@ function validatePrice(
   throw new PriceConfigError(
     source,
     path,
-    `must be a non-negative number of USD per million tokens, got ${JSON.stringify(value)}`,
+    `must be a non-negative number of ${priceUnit(path)}, got ${JSON.stringify(value)}`,
     'Write a number such as 2.5, or { base: 2.5, tiers: [{ start: 200000, price: 5 }] }.',
   );
 }
@@ -209,6 +202,13 @@ function validateTiers(
     return { start: tier.start as number, price: tier.price };
   });
   return { base: price.base, tiers: tiers.sort((a, b) => a.start - b.start) };
+}
+
+/** Returns the unit of a price field, which the end of its path names. */
+function priceUnit(path: string): string {
+  return path.endsWith('_kcount')
+    ? 'USD per thousand'
+    : 'USD per million tokens';
 }
 
 function isPrice(value: unknown): value is number {

@@ -14,8 +14,9 @@ export interface TieredTokenPrice {
 
 /**
  * The prices of one model, with the field names of the genai-prices
- * catalog. Each is in USD per million tokens. A missing cache or reasoning
- * price falls back to the input or output price.
+ * catalog. Each `_mtok` price is in USD per million tokens. A missing
+ * cache, reasoning, audio or image price falls back to the input or output
+ * price.
  */
 export interface ModelPrices {
   /** Input tokens that were neither read from nor written to a cache. */
@@ -26,8 +27,22 @@ export interface ModelPrices {
   cache_read_mtok?: TokenPrice;
   /** Input tokens written to the provider's prompt cache. */
   cache_write_mtok?: TokenPrice;
+  /** Cache writes kept for an hour, where priced apart (Anthropic). */
+  cache_write_1h_mtok?: TokenPrice;
   /** Reasoning tokens, where the provider prices them apart from output. */
   output_reasoning_mtok?: TokenPrice;
+  /** Audio input tokens; without it they are priced as input tokens. */
+  input_audio_mtok?: TokenPrice;
+  /** Audio output tokens; without it they are priced as output tokens. */
+  output_audio_mtok?: TokenPrice;
+  /** Image input tokens; without it they are priced as input tokens. */
+  input_image_mtok?: TokenPrice;
+  /** Image output tokens; without it they are priced as output tokens. */
+  output_image_mtok?: TokenPrice;
+  /** Web searches, in USD per thousand searches. */
+  web_searches_kcount?: TokenPrice;
+  /** A fee per request, in USD per thousand requests, as Perplexity's. */
+  requests_kcount?: TokenPrice;
 }
 
 /** A price entry that takes precedence over the bundled catalog. */

@@ -17,8 +17,14 @@ import {
   ATTR_TOKENMETER_COST_CACHE_READ,
   ATTR_TOKENMETER_COST_CACHE_WRITE,
   ATTR_TOKENMETER_COST_INPUT,
+  ATTR_TOKENMETER_COST_INPUT_AUDIO,
+  ATTR_TOKENMETER_COST_INPUT_IMAGE,
+  ATTR_TOKENMETER_COST_OUTPUT_AUDIO,
+  ATTR_TOKENMETER_COST_OUTPUT_IMAGE,
+  ATTR_TOKENMETER_COST_WEB_SEARCH,
   ATTR_TOKENMETER_COST_OUTPUT,
   ATTR_TOKENMETER_COST_REASONING,
+  ATTR_TOKENMETER_COST_REQUEST,
   ATTR_TOKENMETER_FEATURE,
   ATTR_TOKENMETER_INTERACTION_CALLS,
   ATTR_TOKENMETER_INTERACTION_COST,
@@ -28,20 +34,26 @@ import {
   ATTR_TOKENMETER_INTERACTION_UNPRICED_CALLS,
   ATTR_TOKENMETER_PRICE_MODEL,
   ATTR_TOKENMETER_PRICE_PROVIDER,
+  ATTR_TOKENMETER_PRICE_SERVICE_TIER,
   ATTR_TOKENMETER_PRICE_SOURCE,
   ATTR_TOKENMETER_SKIPPED,
   ATTR_TOKENMETER_UNPRICED,
   GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL,
+  TOKENMETER_SKIPPED_VALUE_COUNTED_IN_DESCENDANT,
+  TOKENMETER_SKIPPED_VALUE_INVALID_USAGE,
 } from '../semconv.js';
 import { readGenAiCall } from '../usage/read-call.js';
 import type { GenAiCall } from '../usage/types.js';
+import { CountedDescendants } from './counted-descendants.js';
 import { emptyTotals, InteractionLedger } from './ledger.js';
 import { CostMetrics } from './metrics.js';
 import { resolveOptions, type CostSpanProcessorOptions } from './options.js';
 import type { PricedCall } from './types.js';
 
 const CURRENCY = 'USD';
-const SKIPPED_INVALID_USAGE = 'invalid_usage';
+// Open spans with counted GenAI descendants that are tracked at once; each
+// entry lives until its span ends, so this bounds only leaked entries.
+const MAX_MARKED_SPANS = 10_000;
 
 /** The interaction a span was started in, and whether it opened it. */
 interface SpanScope {
@@ -77,6 +89,9 @@ export class CostSpanProcessor implements SpanProcessor {
 
   private readonly scopes = new WeakMap<object, SpanScope>();
   private readonly ending = new WeakMap<object, EndingSpan>();
+  private readonly countedDescendants = new CountedDescendants(
+    MAX_MARKED_SPANS,
+  );
   private stopped = false;
 
   /**
@@ -126,8 +141,14 @@ export class CostSpanProcessor implements SpanProcessor {
     try {
       const scope = this.scopes.get(span);
       const ending: EndingSpan = {};
+      const hasCountedDescendant = this.countedDescendants.take(
+        span.spanContext().spanId,
+      );
 
-      this.priceSpan(span, scope?.scope, ending);
+      this.priceSpan(span, scope?.scope, ending, hasCountedDescendant);
+      if (ending.priced || hasCountedDescendant) {
+        this.countedDescendants.markParentOf(span);
+      }
       const interaction = this.interactionOf(span, scope);
       if (interaction) {
         ending.interaction = interaction;
@@ -169,13 +190,29 @@ export class CostSpanProcessor implements SpanProcessor {
     return Promise.resolve();
   }
 
+  /**
+   * Prices the call a span describes, unless a descendant already counted
+   * it: the innermost span with usage is counted, and the spans around it
+   * that sum its usage are marked as counted in a descendant.
+   */
   private priceSpan(
     span: Span,
     scope: InteractionScope | undefined,
     ending: EndingSpan,
+    hasCountedDescendant: boolean,
   ): void {
-    const reading = readGenAiCall(span.attributes);
+    const reading = readGenAiCall(
+      span.attributes,
+      span.instrumentationScope?.name,
+    );
     if (reading.kind === 'none') {
+      return;
+    }
+    if (hasCountedDescendant) {
+      span.setAttribute(
+        ATTR_TOKENMETER_SKIPPED,
+        TOKENMETER_SKIPPED_VALUE_COUNTED_IN_DESCENDANT,
+      );
       return;
     }
     if (reading.kind === 'invalid') {
@@ -211,9 +248,15 @@ export class CostSpanProcessor implements SpanProcessor {
         : this.catalog.lookup(call.provider, model);
 
     if (lookup?.found) {
-      const prices = lookup.match.pricesAt(endTimeMs(span));
-      priced.cost = computeCost(call.usage, prices);
-      Object.assign(attributes, costAttributes(priced, lookup.match));
+      const rates = lookup.match.ratesFor(
+        endTimeMs(span),
+        call.usage.serviceTier,
+      );
+      priced.cost = computeCost(call.usage, rates.prices);
+      Object.assign(
+        attributes,
+        costAttributes(priced, lookup.match, rates.appliedTier),
+      );
     } else {
       attributes[ATTR_TOKENMETER_UNPRICED] = true;
       warnUnpriced(call, model);
@@ -224,7 +267,10 @@ export class CostSpanProcessor implements SpanProcessor {
   }
 
   private skip(span: Span, attribute: string, reason: string): void {
-    span.setAttribute(ATTR_TOKENMETER_SKIPPED, SKIPPED_INVALID_USAGE);
+    span.setAttribute(
+      ATTR_TOKENMETER_SKIPPED,
+      TOKENMETER_SKIPPED_VALUE_INVALID_USAGE,
+    );
     warnOnce(
       `invalid:${attribute}`,
       `Skipped the usage of GenAI span "${span.name}": ${attribute}: ` +
@@ -279,7 +325,7 @@ export class CostSpanProcessor implements SpanProcessor {
 
   private record(ending: EndingSpan): void {
     if (ending.skipped) {
-      this.costMetrics.recordSkipped(SKIPPED_INVALID_USAGE);
+      this.costMetrics.recordSkipped(TOKENMETER_SKIPPED_VALUE_INVALID_USAGE);
     }
     if (ending.priced) {
       this.costMetrics.recordCall(ending.priced);
@@ -302,12 +348,13 @@ export class CostSpanProcessor implements SpanProcessor {
 function costAttributes(
   priced: PricedCall,
   match: { providerId: string; modelId: string; source: string },
+  serviceTier: string | undefined,
 ): Attributes {
   const cost = priced.cost;
   if (!cost) {
     return {};
   }
-  return {
+  const attributes: Attributes = {
     [ATTR_GEN_AI_USAGE_COST_AMOUNT]: cost.total,
     [ATTR_GEN_AI_USAGE_COST_CURRENCY]: CURRENCY,
     [ATTR_GEN_AI_USAGE_COST_SOURCE]: GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL,
@@ -320,6 +367,24 @@ function costAttributes(
     [ATTR_TOKENMETER_PRICE_MODEL]: match.modelId,
     [ATTR_TOKENMETER_PRICE_SOURCE]: match.source,
   };
+  // Units most calls lack are written only when they cost something.
+  const extras: [string, number][] = [
+    [ATTR_TOKENMETER_COST_INPUT_AUDIO, cost.inputAudio],
+    [ATTR_TOKENMETER_COST_OUTPUT_AUDIO, cost.outputAudio],
+    [ATTR_TOKENMETER_COST_INPUT_IMAGE, cost.inputImage],
+    [ATTR_TOKENMETER_COST_OUTPUT_IMAGE, cost.outputImage],
+    [ATTR_TOKENMETER_COST_WEB_SEARCH, cost.webSearch],
+    [ATTR_TOKENMETER_COST_REQUEST, cost.request],
+  ];
+  for (const [name, amount] of extras) {
+    if (amount > 0) {
+      attributes[name] = amount;
+    }
+  }
+  if (serviceTier !== undefined) {
+    attributes[ATTR_TOKENMETER_PRICE_SERVICE_TIER] = serviceTier;
+  }
+  return attributes;
 }
 
 function warnUnpriced(call: GenAiCall, model: string | undefined): void {

@@ -30,8 +30,14 @@ import {
   TOKEN_TYPE_CACHE_READ,
   TOKEN_TYPE_CACHE_WRITE,
   TOKEN_TYPE_INPUT,
+  TOKEN_TYPE_INPUT_AUDIO,
+  TOKEN_TYPE_INPUT_IMAGE,
   TOKEN_TYPE_OUTPUT,
+  TOKEN_TYPE_OUTPUT_AUDIO,
+  TOKEN_TYPE_OUTPUT_IMAGE,
   TOKEN_TYPE_REASONING,
+  TOKEN_TYPE_REQUEST,
+  TOKEN_TYPE_WEB_SEARCH,
   TOKENMETER_SCOPE,
 } from '../semconv.js';
 import { VERSION } from '../version.js';
@@ -97,6 +103,12 @@ export class CostMetrics {
         [TOKEN_TYPE_CACHE_WRITE, call.cost.cacheWrite],
         [TOKEN_TYPE_OUTPUT, call.cost.output],
         [TOKEN_TYPE_REASONING, call.cost.reasoning],
+        [TOKEN_TYPE_INPUT_AUDIO, call.cost.inputAudio],
+        [TOKEN_TYPE_OUTPUT_AUDIO, call.cost.outputAudio],
+        [TOKEN_TYPE_INPUT_IMAGE, call.cost.inputImage],
+        [TOKEN_TYPE_OUTPUT_IMAGE, call.cost.outputImage],
+        [TOKEN_TYPE_WEB_SEARCH, call.cost.webSearch],
+        [TOKEN_TYPE_REQUEST, call.cost.request],
       ];
       for (const [type, amount] of parts) {
         if (amount > 0) {

@@ -16,6 +16,12 @@ export interface RecordedResponse {
   headers?: Record<string, string>;
   /** Parsed JSON, or the raw text of a server-sent event stream. */
   body?: unknown;
+  /**
+   * A binary body, such as an AWS event stream
+   * (`application/vnd.amazon.eventstream`), as base64 chunks that are sent
+   * one after another. Used in place of `body` when present.
+   */
+  bodyBase64?: string[];
 }
 
 export interface RecordedExchange {
@@ -42,6 +48,9 @@ export function loadRecording(path: string): Recording {
       `Invalid recording ${path}: expected "provider" and "exchanges" fields.`,
     );
   }
+  parsed.exchanges.forEach((exchange, index) =>
+    checkBinaryBody(path, index, exchange.response?.bodyBase64),
+  );
 
   const name = path.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
   return { ...parsed, name } as Recording;
@@ -53,4 +62,26 @@ export function loadRecordings(folder: string): Recording[] {
     .filter((file) => file.endsWith('.json'))
     .sort()
     .map((file) => loadRecording(join(folder, file)));
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Checks that `bodyBase64`, when present, is a list of base64 strings, so
+ * that a malformed recording fails when loaded, not mid-test.
+ */
+function checkBinaryBody(path: string, index: number, chunks: unknown): void {
+  if (chunks === undefined) {
+    return;
+  }
+
+  const valid =
+    Array.isArray(chunks) &&
+    chunks.every((chunk) => typeof chunk === 'string' && BASE64.test(chunk));
+  if (!valid) {
+    throw new Error(
+      `Invalid recording ${path}: exchanges[${index}].response.bodyBase64 ` +
+        'must be an array of base64 strings.',
+    );
+  }
 }

@@ -1,19 +1,18 @@
-import {
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 
+import {
+  DualProtocolListener,
+  type ReplayRequest,
+  type ReplayResponse,
+} from './listener.js';
 import type { RecordedExchange, Recording } from './recording.js';
 
 /** A request the replay server received, kept for assertions. */
 export interface ReceivedRequest {
   method: string;
   path: string;
-  headers: IncomingMessage['headers'];
+  headers: IncomingHttpHeaders;
   body: unknown;
   /** The recording whose response was sent, or undefined when none matched. */
   recording?: string;
@@ -52,7 +51,7 @@ const HOP_HEADERS = new Set([
  * An HTTP server on 127.0.0.1 that responds to provider API requests with
  * recorded responses, so that real SDK clients can be pointed at it through
  * their `baseURL` option. Server-sent event streams are written one event
- * at a time.
+ * at a time, and binary bodies (`bodyBase64`) one recorded chunk at a time.
  */
 export class ReplayServer {
   readonly received: ReceivedRequest[] = [];
@@ -60,7 +59,7 @@ export class ReplayServer {
   private readonly candidates: Candidate[];
   private readonly match: 'strict' | 'closest';
   private readonly eventDelayMs: number;
-  private server?: Server;
+  private listener?: DualProtocolListener;
 
   constructor(options: ReplayServerOptions) {
     this.match = options.match ?? 'closest';
@@ -76,47 +75,41 @@ export class ReplayServer {
   }
 
   /**
-   * Starts listening on 127.0.0.1 and returns the server's origin. Port 0,
-   * the default, picks a free port.
+   * Starts listening on 127.0.0.1, for HTTP/1.1 and cleartext HTTP/2, and
+   * returns the server's origin. Port 0, the default, picks a free port.
    */
   async start(port = 0): Promise<string> {
-    const server = createServer((request, response) => {
+    const listener = new DualProtocolListener((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         response.destroy(error instanceof Error ? error : undefined);
       });
     });
-    this.server = server;
-
-    await new Promise<void>((resolve) => {
-      server.listen(port, '127.0.0.1', resolve);
-    });
-
+    this.listener = listener;
+    await listener.listen(port);
     return this.origin;
   }
 
   /** The server's origin, such as `http://127.0.0.1:40123`. */
   get origin(): string {
-    const address = this.server?.address() as AddressInfo | null | undefined;
-    if (!address) {
+    if (!this.listener) {
       throw new Error('The replay server is not listening; call start().');
     }
-    return `http://127.0.0.1:${address.port}`;
+    return `http://127.0.0.1:${this.listener.port()}`;
   }
 
-  /** Stops the server and closes idle keep-alive connections. */
+  /** Stops the server and closes every connection, idle or not. */
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) {
+    const listener = this.listener;
+    if (!listener) {
       return;
     }
-    this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.listener = undefined;
+    await listener.close();
   }
 
   private async handle(
-    request: IncomingMessage,
-    response: ServerResponse,
+    request: ReplayRequest,
+    response: ReplayResponse,
   ): Promise<void> {
     const text = await readBody(request);
     const body = parseJson(text);
@@ -179,7 +172,7 @@ export class ReplayServer {
   }
 
   private async write(
-    response: ServerResponse,
+    response: ReplayResponse,
     exchange: RecordedExchange,
   ): Promise<void> {
     const recorded = exchange.response;
@@ -190,17 +183,39 @@ export class ReplayServer {
       }
     }
 
+    if (recorded.bodyBase64 !== undefined) {
+      const chunks = recorded.bodyBase64.map((chunk) =>
+        Buffer.from(chunk, 'base64'),
+      );
+      await this.writeChunks(response, recorded.status, headers, chunks);
+      return;
+    }
+
     if (typeof recorded.body !== 'string') {
       writeJson(response, recorded.status, recorded.body ?? {}, headers);
       return;
     }
 
-    response.writeHead(recorded.status, headers);
-    for (const event of splitEvents(recorded.body)) {
-      if (response.destroyed) {
+    const events = splitEvents(recorded.body);
+    await this.writeChunks(response, recorded.status, headers, events);
+  }
+
+  /**
+   * Writes a streamed body one chunk at a time, pausing `eventDelayMs`
+   * between chunks, and stops when the client has gone away.
+   */
+  private async writeChunks(
+    response: ReplayResponse,
+    status: number,
+    headers: Record<string, string>,
+    chunks: (string | Buffer)[],
+  ): Promise<void> {
+    response.writeHead(status, headers);
+    for (const chunk of chunks) {
+      if (isClosed(response)) {
         return;
       }
-      response.write(event);
+      response.write(chunk);
       await pause(this.eventDelayMs);
     }
     response.end();
@@ -280,7 +295,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+/**
+ * Tells whether the client has gone away. An HTTP/2 response has no
+ * `destroyed` flag of its own, so its stream's is read.
+ */
+function isClosed(response: ReplayResponse): boolean {
+  if (response.stream) {
+    return response.stream.destroyed || response.stream.closed;
+  }
+  return response.destroyed === true;
+}
+
+async function readBody(request: ReplayRequest): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) {
     chunks.push(chunk as Buffer);
@@ -300,7 +326,7 @@ function parseJson(text: string): unknown {
 }
 
 function writeJson(
-  response: ServerResponse,
+  response: ReplayResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},

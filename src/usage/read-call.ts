@@ -1,50 +1,36 @@
-import {
-  ATTR_GEN_AI_OPERATION_NAME,
-  ATTR_GEN_AI_PROVIDER_NAME,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_MODEL,
-  ATTR_GEN_AI_SYSTEM,
-  ATTR_SERVER_ADDRESS,
-} from '../semconv.js';
+import { aiSdkDialect } from './dialects/ai-sdk.js';
+import type { GenAiDialect } from './dialects/dialect.js';
+import { openInferenceDialect } from './dialects/openinference.js';
+import { openLlmetryDialect } from './dialects/openllmetry.js';
 import { semconvDialect } from './dialects/semconv.js';
-import type { AttributeMap, CallReading, GenAiCall } from './types.js';
-import type { UsageDialect } from './dialects/dialect.js';
+import type { AttributeMap, CallReading } from './types.js';
 
-// Tried in order; the first dialect whose attributes are present wins.
-const DIALECTS: readonly UsageDialect[] = [semconvDialect];
+// Tried in order, and the first dialect that matches reads the span. The
+// conventions come first because most spans with usage use them. The AI
+// SDK and OpenLLMetry reuse some of the conventions' names with another
+// meaning, so the semconv dialect leaves their spans to their dialects.
+const DIALECTS: readonly GenAiDialect[] = [
+  semconvDialect,
+  openLlmetryDialect,
+  openInferenceDialect,
+  aiSdkDialect,
+];
 
 /**
  * Reads the model call a span describes from its attributes, whichever
  * instrumentation wrote them. Takes a plain attribute map, so the same code
  * reads spans in process, spans received over OTLP and spans from files.
+ * `scope` is the name of the span's instrumentation scope, where known,
+ * which identifies instrumentations that share their names with others.
  */
-export function readGenAiCall(attributes: AttributeMap): CallReading {
+export function readGenAiCall(
+  attributes: AttributeMap,
+  scope?: string,
+): CallReading {
   for (const dialect of DIALECTS) {
-    if (!dialect.matches(attributes)) {
-      continue;
+    if (dialect.matches(attributes, scope)) {
+      return dialect.read(attributes, scope);
     }
-
-    const usage = dialect.readUsage(attributes);
-    if ('invalid' in usage) {
-      return { kind: 'invalid', ...usage.invalid };
-    }
-    return { kind: 'call', call: { ...readIdentity(attributes), usage } };
   }
   return { kind: 'none' };
-}
-
-function readIdentity(attributes: AttributeMap): Omit<GenAiCall, 'usage'> {
-  return {
-    provider: text(
-      attributes[ATTR_GEN_AI_PROVIDER_NAME] ?? attributes[ATTR_GEN_AI_SYSTEM],
-    ),
-    operation: text(attributes[ATTR_GEN_AI_OPERATION_NAME]),
-    requestModel: text(attributes[ATTR_GEN_AI_REQUEST_MODEL]),
-    responseModel: text(attributes[ATTR_GEN_AI_RESPONSE_MODEL]),
-    serverAddress: text(attributes[ATTR_SERVER_ADDRESS]),
-  };
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -9,6 +9,26 @@ export interface NormalizedUsage {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
+  /**
+   * Cache writes kept for an hour, part of `cacheWriteTokens`, which
+   * Anthropic prices above five-minute writes; absent when not reported.
+   */
+  cacheWrite1hTokens?: number;
+  /** Audio tokens, part of `inputTokens`; absent when not reported. */
+  inputAudioTokens?: number;
+  /** Audio tokens, part of `outputTokens`; absent when not reported. */
+  outputAudioTokens?: number;
+  /** Image tokens, part of `inputTokens`; absent when not reported. */
+  inputImageTokens?: number;
+  /** Image tokens, part of `outputTokens`; absent when not reported. */
+  outputImageTokens?: number;
+  /** Web searches the provider ran for the call, billed per search. */
+  webSearchCalls?: number;
+  /**
+   * The service tier the provider reports it used, such as `flex`,
+   * `priority` or `batch`, which selects the rates.
+   */
+  serviceTier?: string;
   /** True when the counts were estimated, not reported by the provider. */
   estimated: boolean;
 }

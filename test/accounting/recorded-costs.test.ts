@@ -24,6 +24,8 @@ interface RecordedUsage {
   output: number;
   cacheRead: number;
   cacheWrite: number;
+  /** Web search calls, billed apiece on top of the tokens. */
+  webSearches: number;
 }
 
 type Json = Record<string, any>;
@@ -61,6 +63,9 @@ function openaiUsage(body: unknown): RecordedUsage | undefined {
       usage.input_tokens_details?.cached_tokens ??
       0,
     cacheWrite: 0,
+    webSearches: (payload!.output ?? payload!.response?.output ?? []).filter(
+      (item: Json) => item.type === 'web_search_call',
+    ).length,
   };
 }
 
@@ -87,6 +92,7 @@ function anthropicUsage(body: unknown): RecordedUsage | undefined {
     output: usage.output_tokens,
     cacheRead,
     cacheWrite,
+    webSearches: usage.server_tool_use?.web_search_requests ?? 0,
   };
 }
 
@@ -112,7 +118,8 @@ function handCost(provider: string, usage: RecordedUsage): number {
       usage.cacheRead * rates.cacheRead +
       usage.cacheWrite * rates.cacheWrite +
       usage.output * rates.output) /
-    1e6
+      1e6 +
+    (usage.webSearches * rates.webSearch) / 1e3
   );
 }
 

@@ -99,6 +99,8 @@ export interface Rates {
   output: number;
   cacheRead: number;
   cacheWrite: number;
+  /** USD per thousand web searches. */
+  webSearch: number;
 }
 
 export function catalogRates(provider: string, model: string): Rates {
@@ -113,5 +115,6 @@ export function catalogRates(provider: string, model: string): Rates {
     output: prices.output_mtok ?? 0,
     cacheRead: prices.cache_read_mtok ?? input,
     cacheWrite: prices.cache_write_mtok ?? input,
+    webSearch: prices.web_searches_kcount ?? 0,
   };
 }

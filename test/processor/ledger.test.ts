@@ -25,6 +25,12 @@ function call(input: number, output: number, cost?: number): PricedCall {
             cacheWrite: 0,
             output: 0,
             reasoning: 0,
+            inputAudio: 0,
+            outputAudio: 0,
+            inputImage: 0,
+            outputImage: 0,
+            webSearch: 0,
+            request: 0,
             total: cost,
           },
   };

@@ -16,6 +16,9 @@ import {
   ATTR_SERVER_PORT,
   GEN_AI_OPERATION_NAME_VALUE_CHAT,
   GEN_AI_PROVIDER_NAME_VALUE_ANTHROPIC,
+  GEN_AI_PROVIDER_NAME_VALUE_AWS_BEDROCK,
+  GEN_AI_PROVIDER_NAME_VALUE_AZURE_AI_INFERENCE,
+  GEN_AI_PROVIDER_NAME_VALUE_GCP_VERTEX_AI,
 } from '../../semconv.js';
 
 /** Details of a response besides its usage. */
@@ -35,7 +38,7 @@ export function requestAttributes(
   baseURL: unknown,
 ): Attributes {
   const attributes: Attributes = {
-    [ATTR_GEN_AI_PROVIDER_NAME]: GEN_AI_PROVIDER_NAME_VALUE_ANTHROPIC,
+    [ATTR_GEN_AI_PROVIDER_NAME]: providerName(baseURL),
     [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
     [ATTR_GEN_AI_REQUEST_STREAM]: params.stream === true,
     ...serverAttributes(baseURL),
@@ -46,6 +49,43 @@ export function requestAttributes(
   putNumber(attributes, ATTR_GEN_AI_REQUEST_TOP_P, params.top_p);
   putNumber(attributes, ATTR_GEN_AI_REQUEST_TOP_K, params.top_k);
   return attributes;
+}
+
+// The hosts of the clouds that serve Claude through @anthropic-ai/sdk's
+// Messages API: AnthropicBedrock (bedrock-runtime.<region>.amazonaws.com),
+// AnthropicVertex (<region>-aiplatform.googleapis.com) and Azure AI Foundry
+// (<resource>.services.ai.azure.com/anthropic).
+const BEDROCK_HOST = /^bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com$/;
+const VERTEX_HOST = /(?:^|[.-])aiplatform\.googleapis\.com$/;
+const FOUNDRY_HOST = /\.services\.ai\.azure\.com$/;
+
+/**
+ * Returns the `gen_ai.provider.name` of the API behind a client's base
+ * URL: `aws.bedrock`, `gcp.vertex_ai` or `azure.ai.inference` for those
+ * clouds' hosts, else `anthropic`, since a proxy in front of Anthropic is
+ * the common case for any other host, and the Anthropic catalog prices
+ * Claude models only.
+ *
+ * NOTE: on Bedrock the request's model id names the inference profile
+ * (`global.` or a region), which sets the price, while the response names
+ * the bare model, and the processor prices the response's model, at the
+ * regional rate.
+ */
+export function providerName(baseURL: unknown): string {
+  if (typeof baseURL !== 'string' || !URL.canParse(baseURL)) {
+    return GEN_AI_PROVIDER_NAME_VALUE_ANTHROPIC;
+  }
+  const host = new URL(baseURL).hostname.toLowerCase();
+  if (BEDROCK_HOST.test(host)) {
+    return GEN_AI_PROVIDER_NAME_VALUE_AWS_BEDROCK;
+  }
+  if (VERTEX_HOST.test(host)) {
+    return GEN_AI_PROVIDER_NAME_VALUE_GCP_VERTEX_AI;
+  }
+  if (FOUNDRY_HOST.test(host)) {
+    return GEN_AI_PROVIDER_NAME_VALUE_AZURE_AI_INFERENCE;
+  }
+  return GEN_AI_PROVIDER_NAME_VALUE_ANTHROPIC;
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   lastReported,
   type OutputEstimate,
 } from './estimate.js';
-import { logFailure, warnOnceSafely } from './log.js';
+import { logFailure, warnOnceSafely } from '../common/log.js';
 import { StreamedMessage } from './streamed-message.js';
 import type { AnthropicInstrumentationConfig } from './types.js';
 import { hasInvalidCount, readReportedUsage, toCallUsage } from './usage.js';

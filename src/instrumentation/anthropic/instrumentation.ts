@@ -6,7 +6,7 @@ import {
 
 import { VERSION } from '../../version.js';
 import type { MessagesPrototype } from './internal-types.js';
-import { warnOnceSafely } from './log.js';
+import { warnOnceSafely } from '../common/log.js';
 import type { AnthropicInstrumentationConfig } from './types.js';
 import { wrapCreate, wrapStream, type WrapperContext } from './wrappers.js';
 

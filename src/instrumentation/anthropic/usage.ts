@@ -12,9 +12,17 @@ export interface ReportedUsage {
   cacheWrite?: number | 'invalid';
   output?: number | 'invalid';
   thinking?: number | 'invalid';
+  /** `cache_creation.ephemeral_1h_input_tokens`, part of `cacheWrite`. */
+  cacheWrite1h?: number | 'invalid';
+  /** `server_tool_use.web_search_requests`: web searches, billed apiece. */
+  webSearches?: number | 'invalid';
+  /** `service_tier`: `standard`, `priority` or `batch`. */
+  serviceTier?: string;
 }
 
-const FIELDS: ReadonlyArray<[keyof ReportedUsage, string]> = [
+type CountKey = Exclude<keyof ReportedUsage, 'serviceTier'>;
+
+const FIELDS: ReadonlyArray<[CountKey, string]> = [
   ['input', 'input_tokens'],
   ['cacheRead', 'cache_read_input_tokens'],
   ['cacheWrite', 'cache_creation_input_tokens'],
@@ -38,6 +46,17 @@ export function readReportedUsage(usage: unknown): ReportedUsage {
   if (isRecord(details)) {
     reported.thinking = readField(details.thinking_tokens);
   }
+  const cacheCreation = usage.cache_creation;
+  if (isRecord(cacheCreation)) {
+    reported.cacheWrite1h = readField(cacheCreation.ephemeral_1h_input_tokens);
+  }
+  const serverTools = usage.server_tool_use;
+  if (isRecord(serverTools)) {
+    reported.webSearches = readField(serverTools.web_search_requests);
+  }
+  if (typeof usage.service_tier === 'string' && usage.service_tier !== '') {
+    reported.serviceTier = usage.service_tier;
+  }
   return reported;
 }
 
@@ -52,13 +71,10 @@ export function mergeReportedUsage(
   earlier: ReportedUsage,
   later: ReportedUsage,
 ): ReportedUsage {
-  const merged: ReportedUsage = { ...earlier };
-  for (const key of Object.keys(later) as (keyof ReportedUsage)[]) {
-    if (later[key] !== undefined) {
-      merged[key] = later[key];
-    }
-  }
-  return merged;
+  const defined = Object.entries(later).filter(
+    ([, value]) => value !== undefined,
+  );
+  return { ...earlier, ...(Object.fromEntries(defined) as ReportedUsage) };
 }
 
 /**
@@ -73,6 +89,9 @@ export function toCallUsage(reported: ReportedUsage): CallUsage {
     cacheReadTokens: validOrUndefined(reported.cacheRead),
     cacheWriteTokens: validOrUndefined(reported.cacheWrite),
     reasoningTokens: validOrUndefined(reported.thinking),
+    cacheWrite1hTokens: validOrUndefined(reported.cacheWrite1h),
+    webSearchCalls: validOrUndefined(reported.webSearches),
+    serviceTier: reported.serviceTier,
   };
 }
 

@@ -9,7 +9,7 @@ import {
 import { requestAttributes, spanName } from './attributes.js';
 import { CallSpan } from './call-span.js';
 import type { MessagesMethod, MessagesResource } from './internal-types.js';
-import { logFailure, warnOnceSafely } from './log.js';
+import { logFailure, warnOnceSafely } from '../common/log.js';
 import type { AnthropicInstrumentationConfig } from './types.js';
 
 /**

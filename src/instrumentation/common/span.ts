@@ -1,14 +1,21 @@
 import { SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 
 import {
+  ATTR_ANTHROPIC_RESPONSE_SERVICE_TIER,
+  ATTR_ANTHROPIC_USAGE_CACHE_CREATION_EPHEMERAL_1H_INPUT_TOKENS,
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_TOKENMETER_USAGE_AUDIO_INPUT_TOKENS,
+  ATTR_TOKENMETER_USAGE_AUDIO_OUTPUT_TOKENS,
   ATTR_TOKENMETER_USAGE_ESTIMATED,
   ATTR_TOKENMETER_USAGE_ESTIMATE_METHOD,
+  ATTR_TOKENMETER_USAGE_IMAGE_INPUT_TOKENS,
+  ATTR_TOKENMETER_USAGE_IMAGE_OUTPUT_TOKENS,
+  ATTR_TOKENMETER_USAGE_WEB_SEARCH_CALLS,
   ERROR_TYPE_VALUE_OTHER,
 } from '../../semconv.js';
 
@@ -22,9 +29,39 @@ export interface CallUsage {
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
   reasoningTokens?: number;
+  /** One-hour cache writes, part of `cacheWriteTokens`. */
+  cacheWrite1hTokens?: number;
+  /** Audio tokens, part of `inputTokens`. */
+  inputAudioTokens?: number;
+  /** Audio tokens, part of `outputTokens`. */
+  outputAudioTokens?: number;
+  /** Image tokens, part of `inputTokens`. */
+  inputImageTokens?: number;
+  /** Image tokens, part of `outputTokens`. */
+  outputImageTokens?: number;
+  /** Web searches the provider ran for the call. */
+  webSearchCalls?: number;
+  /**
+   * The service tier Anthropic reports in `usage.service_tier`, written
+   * under the name @anthropic-ai/sdk's own tracing uses.
+   */
+  serviceTier?: string;
   /** Set when the counts were estimated with a tokenizer. */
   estimateMethod?: string;
 }
+
+// Counts beyond the conventions' that change the price, by attribute.
+const PRICED_COUNTS: readonly (readonly [keyof CallUsage, string])[] = [
+  [
+    'cacheWrite1hTokens',
+    ATTR_ANTHROPIC_USAGE_CACHE_CREATION_EPHEMERAL_1H_INPUT_TOKENS,
+  ],
+  ['inputAudioTokens', ATTR_TOKENMETER_USAGE_AUDIO_INPUT_TOKENS],
+  ['outputAudioTokens', ATTR_TOKENMETER_USAGE_AUDIO_OUTPUT_TOKENS],
+  ['inputImageTokens', ATTR_TOKENMETER_USAGE_IMAGE_INPUT_TOKENS],
+  ['outputImageTokens', ATTR_TOKENMETER_USAGE_IMAGE_OUTPUT_TOKENS],
+  ['webSearchCalls', ATTR_TOKENMETER_USAGE_WEB_SEARCH_CALLS],
+];
 
 /** Writes usage attributes, leaving out counts that are not valid numbers. */
 export function setUsageAttributes(span: Span, usage: CallUsage): void {
@@ -46,6 +83,12 @@ export function setUsageAttributes(span: Span, usage: CallUsage): void {
     ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
     usage.reasoningTokens,
   );
+  for (const [key, name] of PRICED_COUNTS) {
+    putCount(attributes, name, usage[key]);
+  }
+  if (typeof usage.serviceTier === 'string' && usage.serviceTier !== '') {
+    attributes[ATTR_ANTHROPIC_RESPONSE_SERVICE_TIER] = usage.serviceTier;
+  }
 
   if (usage.estimateMethod !== undefined) {
     attributes[ATTR_TOKENMETER_USAGE_ESTIMATED] = true;
@@ -54,11 +97,7 @@ export function setUsageAttributes(span: Span, usage: CallUsage): void {
   span.setAttributes(attributes);
 }
 
-function putCount(
-  attributes: Attributes,
-  name: string,
-  value: number | undefined,
-): void {
+function putCount(attributes: Attributes, name: string, value: unknown): void {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) {
     attributes[name] = value;
   }

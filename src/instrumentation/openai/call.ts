@@ -22,6 +22,7 @@ import type {
   OperationDefinition,
   StreamAccumulator,
 } from './internal-types.js';
+import { providerByHostFromEnvironment } from './provider-name.js';
 import { commonRequestAttributes } from './request-attributes.js';
 import type { OpenAIInstrumentationConfig } from './types.js';
 import { isRecord, type UnknownRecord } from './values.js';
@@ -43,7 +44,10 @@ export function startCall(options: StartCallOptions): CallTelemetry {
     ? options.resource._client
     : undefined;
   const attributes: Attributes = {
-    ...commonRequestAttributes(definition.operationName, params, client),
+    ...commonRequestAttributes(definition.operationName, params, client, {
+      providerByHost:
+        options.config.providerByHost ?? providerByHostFromEnvironment(),
+    }),
     ...operation.attributes,
   };
 

@@ -45,8 +45,11 @@ export class ChatStreamAccumulator implements StreamAccumulator {
       return;
     }
 
-    this.id ??= chunk.id;
-    this.model ??= chunk.model;
+    // Azure OpenAI streams begin with a chunk of content filter results
+    // whose id and model are empty strings, so the first non-empty ones
+    // are kept.
+    this.id ??= readString(chunk.id);
+    this.model ??= readString(chunk.model);
     this.serviceTier = chunk.service_tier ?? this.serviceTier;
     if (isRecord(chunk.usage)) {
       this.usage = chunk.usage;

@@ -17,9 +17,9 @@ import {
   ATTR_GEN_AI_REQUEST_TOP_P,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
-  GEN_AI_PROVIDER_NAME_VALUE_OPENAI,
 } from '../../semconv.js';
 import { putBoolean, putNumber, putString, putStrings } from './attributes.js';
+import { providerName, type ProviderNameOptions } from './provider-name.js';
 import { isRecord, readNumber, type UnknownRecord } from './values.js';
 
 /**
@@ -30,24 +30,15 @@ export function commonRequestAttributes(
   operationName: string,
   params: UnknownRecord,
   client: unknown,
+  providerOptions: ProviderNameOptions = {},
 ): Attributes {
   const attributes: Attributes = {
     [ATTR_GEN_AI_OPERATION_NAME]: operationName,
-    [ATTR_GEN_AI_PROVIDER_NAME]: providerName(client),
+    [ATTR_GEN_AI_PROVIDER_NAME]: providerName(client, providerOptions),
   };
   putString(attributes, ATTR_GEN_AI_REQUEST_MODEL, params.model);
   Object.assign(attributes, serverAttributes(readBaseUrl(client)));
   return attributes;
-}
-
-/**
- * Returns the `gen_ai.provider.name` of the API behind a client.
- *
- * TODO: AzureOpenAI clients and OpenAI-compatible servers reached through
- * `baseURL` are reported as `openai` until they get their own detection.
- */
-export function providerName(_client: unknown): string {
-  return GEN_AI_PROVIDER_NAME_VALUE_OPENAI;
 }
 
 /** Reads `server.address` and `server.port` from a base URL. */

@@ -12,7 +12,7 @@ import {
   responseFinishReasons,
   setResponseAttributes,
 } from './response-attributes.js';
-import { readResponsesUsage } from './usage.js';
+import { countWebSearches, readResponsesUsage } from './usage.js';
 import { isRecord, type UnknownRecord } from './values.js';
 
 /**
@@ -50,7 +50,10 @@ function recordResponse(span: Span, response: unknown): void {
   });
   const usage = readResponsesUsage(response.usage);
   if (usage !== undefined) {
-    setUsageAttributes(span, usage);
+    setUsageAttributes(span, {
+      ...usage,
+      webSearchCalls: countWebSearches(response.output),
+    });
   }
 }
 

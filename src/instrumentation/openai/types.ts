@@ -17,4 +17,19 @@ export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
    * @default false
    */
   includeStreamUsage?: boolean;
+
+  /**
+   * `gen_ai.provider.name` values by server host, for OpenAI-compatible
+   * servers that tokenmeter does not recognize by their host, such as a
+   * gateway in front of OpenAI: `{ 'llm-gateway.internal': 'openai' }`. A
+   * key is a host name or a `host:port`; the `host:port` entry wins.
+   *
+   * Calls to hosts that are neither recognized (api.openai.com, Azure
+   * OpenAI, Groq, Together, ...) nor listed get `openai_compatible` and are
+   * not priced unless a price override names their model.
+   *
+   * @default the `TOKENMETER_OPENAI_PROVIDERS` environment variable, as
+   * comma-separated `host=provider` pairs, else none
+   */
+  providerByHost?: Readonly<Record<string, string>>;
 }

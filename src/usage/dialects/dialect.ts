@@ -1,16 +1,32 @@
-import type { AttributeMap, NormalizedUsage } from '../types.js';
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_SYSTEM,
+  ATTR_SERVER_ADDRESS,
+} from '../../semconv.js';
+import type { AttributeMap, CallReading, GenAiCall } from '../types.js';
 
 /** Why usage attributes were rejected. */
 export interface InvalidUsage {
   invalid: { attribute: string; reason: string };
 }
 
-/** The usage attribute names and meaning of one instrumentation family. */
-export interface UsageDialect {
+/**
+ * The attribute names and meaning of one family of instrumentations: how
+ * its spans name the provider, operation, models, server and token counts.
+ */
+export interface GenAiDialect {
   readonly name: string;
-  /** Cheap check run on every ending span: are this dialect's names present? */
-  matches(attributes: AttributeMap): boolean;
-  readUsage(attributes: AttributeMap): NormalizedUsage | InvalidUsage;
+  /**
+   * Cheap check run on every ending span, a few property lookups: are this
+   * family's usage names present? `scope` is the name of the span's
+   * instrumentation scope, where known.
+   */
+  matches(attributes: AttributeMap, scope?: string): boolean;
+  /** Reads the call a matching span describes. */
+  read(attributes: AttributeMap, scope?: string): CallReading;
 }
 
 /**
@@ -40,4 +56,28 @@ export function invalid(attribute: string, reason: string): InvalidUsage {
 
 export function isInvalid(value: unknown): value is InvalidUsage {
   return typeof value === 'object' && value !== null && 'invalid' in value;
+}
+
+/** Reads a string attribute; undefined when absent, empty or not a string. */
+export function readText(
+  attributes: AttributeMap,
+  name: string,
+): string | undefined {
+  const value = attributes[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Reads the provider, operation, models and server the conventions name. */
+export function readConventionsIdentity(
+  attributes: AttributeMap,
+): Omit<GenAiCall, 'usage'> {
+  return {
+    provider:
+      readText(attributes, ATTR_GEN_AI_PROVIDER_NAME) ??
+      readText(attributes, ATTR_GEN_AI_SYSTEM),
+    operation: readText(attributes, ATTR_GEN_AI_OPERATION_NAME),
+    requestModel: readText(attributes, ATTR_GEN_AI_REQUEST_MODEL),
+    responseModel: readText(attributes, ATTR_GEN_AI_RESPONSE_MODEL),
+    serverAddress: readText(attributes, ATTR_SERVER_ADDRESS),
+  };
 }

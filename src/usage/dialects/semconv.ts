@@ -1,5 +1,7 @@
-import { logger } from '../../internal/diag.js';
 import {
+  ATTR_ANTHROPIC_RESPONSE_SERVICE_TIER,
+  ATTR_ANTHROPIC_USAGE_CACHE_CREATION_EPHEMERAL_1H_INPUT_TOKENS,
+  ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS,
@@ -8,49 +10,77 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_TOKENMETER_RESPONSE_SERVICE_TIER,
+  ATTR_TOKENMETER_USAGE_AUDIO_INPUT_TOKENS,
+  ATTR_TOKENMETER_USAGE_AUDIO_OUTPUT_TOKENS,
   ATTR_TOKENMETER_USAGE_ESTIMATED,
+  ATTR_TOKENMETER_USAGE_IMAGE_INPUT_TOKENS,
+  ATTR_TOKENMETER_USAGE_IMAGE_OUTPUT_TOKENS,
+  ATTR_TOKENMETER_USAGE_WEB_SEARCH_CALLS,
 } from '../../semconv.js';
 import type { AttributeMap, NormalizedUsage } from '../types.js';
+import { isAiSdkSpan } from './ai-sdk.js';
+import { readCounts, toNormalizedUsage, type CountNames } from './counts.js';
 import {
   isInvalid,
+  readConventionsIdentity,
+  readText,
   readTokenCount,
+  type GenAiDialect,
   type InvalidUsage,
-  type UsageDialect,
 } from './dialect.js';
+import { isOpenLlmetrySpan } from './openllmetry.js';
 
 /**
- * The GenAI semantic conventions, v1.41 names with the deprecated
- * `prompt_tokens` / `completion_tokens` and the newer `cache_write`
- * spelling: what tokenmeter's own instrumentation, the Anthropic SDK's
- * built-in tracing and most current instrumentations write.
+ * The GenAI semantic conventions: v1.41 names, with the deprecated
+ * `gen_ai.system`, `prompt_tokens` and `completion_tokens` and the newer
+ * `cache_write` spelling. tokenmeter's own instrumentation, the Anthropic
+ * SDK's built-in tracing, @opentelemetry/instrumentation-openai (0.22.0,
+ * conventions 1.36) and the OpenTelemetry integration of `ai` 7
+ * (@ai-sdk/otel 1.0.173) write them.
+ *
+ * Spans of the AI SDK's own format and of OpenLLMetry also carry some of
+ * these names, with another meaning, so their dialects read them.
  */
-export const semconvDialect: UsageDialect = {
+export const semconvDialect: GenAiDialect = {
   name: 'semconv',
 
-  matches(attributes) {
+  matches(attributes, scope) {
     return (
-      attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS] !== undefined ||
-      attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] !== undefined ||
-      attributes[ATTR_GEN_AI_USAGE_PROMPT_TOKENS] !== undefined ||
-      attributes[ATTR_GEN_AI_USAGE_COMPLETION_TOKENS] !== undefined
+      (attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS] !== undefined ||
+        attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] !== undefined ||
+        attributes[ATTR_GEN_AI_USAGE_PROMPT_TOKENS] !== undefined ||
+        attributes[ATTR_GEN_AI_USAGE_COMPLETION_TOKENS] !== undefined) &&
+      !isAiSdkSpan(attributes) &&
+      !isOpenLlmetrySpan(attributes, scope)
     );
   },
 
-  readUsage(attributes) {
-    const counts = readCounts(attributes);
+  read(attributes) {
+    const counts = readCounts(attributes, NAMES);
     if (isInvalid(counts)) {
-      return counts;
+      return { kind: 'invalid', ...counts.invalid };
     }
-    return reconcile(counts, attributes[ATTR_TOKENMETER_USAGE_ESTIMATED]);
+
+    const extras = readPricedExtras(attributes);
+    if (isInvalid(extras)) {
+      return { kind: 'invalid', ...extras.invalid };
+    }
+
+    const usage = {
+      ...toNormalizedUsage(counts, {
+        estimated: attributes[ATTR_TOKENMETER_USAGE_ESTIMATED] === true,
+      }),
+      ...extras,
+    };
+    return {
+      kind: 'call',
+      call: { ...readConventionsIdentity(attributes), usage },
+    };
   },
 };
 
-type Counts = Record<
-  'input' | 'output' | 'cacheRead' | 'cacheWrite' | 'reasoning',
-  number | undefined
->;
-
-const NAMES: Record<keyof Counts, readonly string[]> = {
+const NAMES: CountNames = {
   input: [ATTR_GEN_AI_USAGE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_PROMPT_TOKENS],
   output: [
     ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
@@ -64,63 +94,45 @@ const NAMES: Record<keyof Counts, readonly string[]> = {
   reasoning: [ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS],
 };
 
-function readCounts(attributes: AttributeMap): Counts | InvalidUsage {
-  const counts = {} as Counts;
-  for (const key of Object.keys(NAMES) as (keyof Counts)[]) {
-    const value = readFirst(attributes, NAMES[key]);
+// Counts besides the conventions' that change the price: tokenmeter's
+// audio, image and web search counts, and the one-hour cache writes that
+// @anthropic-ai/sdk's spans and tokenmeter's Anthropic spans carry.
+const EXTRA_COUNTS = [
+  [
+    'cacheWrite1hTokens',
+    ATTR_ANTHROPIC_USAGE_CACHE_CREATION_EPHEMERAL_1H_INPUT_TOKENS,
+  ],
+  ['inputAudioTokens', ATTR_TOKENMETER_USAGE_AUDIO_INPUT_TOKENS],
+  ['outputAudioTokens', ATTR_TOKENMETER_USAGE_AUDIO_OUTPUT_TOKENS],
+  ['inputImageTokens', ATTR_TOKENMETER_USAGE_IMAGE_INPUT_TOKENS],
+  ['outputImageTokens', ATTR_TOKENMETER_USAGE_IMAGE_OUTPUT_TOKENS],
+  ['webSearchCalls', ATTR_TOKENMETER_USAGE_WEB_SEARCH_CALLS],
+] as const;
+
+type PricedExtras = Partial<
+  Pick<NormalizedUsage, (typeof EXTRA_COUNTS)[number][0] | 'serviceTier'>
+>;
+
+function readPricedExtras(
+  attributes: AttributeMap,
+): PricedExtras | InvalidUsage {
+  const extras: PricedExtras = {};
+  for (const [key, name] of EXTRA_COUNTS) {
+    const value = readTokenCount(attributes, name);
     if (isInvalid(value)) {
       return value;
     }
-    counts[key] = value;
-  }
-  return counts;
-}
-
-function readFirst(
-  attributes: AttributeMap,
-  names: readonly string[],
-): number | undefined | InvalidUsage {
-  for (const name of names) {
-    const value = readTokenCount(attributes, name);
     if (value !== undefined) {
-      return value;
+      extras[key] = value;
     }
   }
-  return undefined;
-}
 
-/**
- * Applies the conventions' containment rules. Input must include cache
- * reads and writes, and output must include reasoning. An instrumentation
- * that reports the provider's own counts instead (Anthropic's uncached
- * input, Gemini's candidates without thoughts) shows it when a part
- * exceeds its whole, and then the parts are added to the whole.
- *
- * NOTE: when every part is smaller than its whole, the two readings cannot
- * be told apart, and the conventions' reading is taken.
- */
-function reconcile(counts: Counts, estimated: unknown): NormalizedUsage {
-  const cacheRead = counts.cacheRead ?? 0;
-  const cacheWrite = counts.cacheWrite ?? 0;
-  const reasoning = counts.reasoning ?? 0;
-  let input = counts.input ?? 0;
-  let output = counts.output ?? 0;
-
-  if (cacheRead + cacheWrite > input) {
-    logger.debug('Input tokens exclude cached tokens; adding them.');
-    input += cacheRead + cacheWrite;
+  const tier =
+    readText(attributes, ATTR_TOKENMETER_RESPONSE_SERVICE_TIER) ??
+    readText(attributes, ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER) ??
+    readText(attributes, ATTR_ANTHROPIC_RESPONSE_SERVICE_TIER);
+  if (tier !== undefined) {
+    extras.serviceTier = tier;
   }
-  if (reasoning > output) {
-    logger.debug('Output tokens exclude reasoning tokens; adding them.');
-    output += reasoning;
-  }
-
-  return {
-    inputTokens: input,
-    outputTokens: output,
-    cacheReadTokens: cacheRead,
-    cacheWriteTokens: cacheWrite,
-    reasoningTokens: reasoning,
-    estimated: estimated === true,
-  };
+  return extras;
 }

@@ -24,6 +24,7 @@ describe('readReportedUsage', () => {
       cacheRead: 0,
       output: 550,
       thinking: 120,
+      serviceTier: 'standard',
     });
   });
 

@@ -98,6 +98,8 @@ describe('usage readers', () => {
     ).toEqual({
       inputTokens: 100,
       outputTokens: 40,
+      inputAudioTokens: 0,
+      outputAudioTokens: 0,
       cacheReadTokens: 64,
       reasoningTokens: 30,
     });
