@@ -4,10 +4,6 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    // The replay server on 127.0.0.1 replaces api.openai.com, so the OpenAI
-    // instrumentation names its calls `openai`, as it would the real host's.
-    // Tests of other hosts set `providerByHost` themselves.
-    env: { TOKENMETER_OPENAI_PROVIDERS: '127.0.0.1=openai' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

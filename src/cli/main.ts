@@ -92,7 +92,6 @@ async function replay(args: string[]): Promise<number> {
   console.log(
     `Replaying the recordings in ${values.dir} on ${origin}\n` +
       `  OPENAI_BASE_URL=${origin}/v1 OPENAI_API_KEY=replay\n` +
-      `  TOKENMETER_OPENAI_PROVIDERS=${new URL(origin).hostname}=openai\n` +
       `  ANTHROPIC_BASE_URL=${origin} ANTHROPIC_API_KEY=replay\n` +
       'Press Ctrl+C to stop.',
   );

@@ -55,7 +55,6 @@ function runApp(flag: '--import' | '--require', app: string, env = {}) {
       OPENAI_API_KEY: 'test',
       ANTHROPIC_BASE_URL: replay.origin,
       ANTHROPIC_API_KEY: 'test',
-      TOKENMETER_OPENAI_PROVIDERS: '127.0.0.1=openai',
       ...env,
     },
   });

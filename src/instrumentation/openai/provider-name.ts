@@ -65,9 +65,11 @@ export interface ProviderNameOptions {
  * `azure.ai.openai` for an `AzureOpenAI` client, else the provider whose
  * API host the client's `baseURL` names (`groq` for api.groq.com, say). A
  * host the app maps in `providerByHost` takes that name first. Any other
- * host, such as a self-hosted vLLM or Ollama server, gets
- * `openai_compatible`, whose calls are not priced unless a price override
- * names their model: pricing them as OpenAI's could be far off.
+ * host, most often a gateway or proxy in front of OpenAI, is named and
+ * priced as `openai`, the API the client speaks, with a warning once per
+ * host. Its model names decide the price, so a self-hosted model whose
+ * name is not in OpenAI's catalog stays unpriced; map such a host to
+ * `openai_compatible` to leave every call to it unpriced.
  */
 export function providerName(
   client: unknown,
@@ -82,7 +84,7 @@ export function providerName(
     return GEN_AI_PROVIDER_NAME_VALUE_AZURE_AI_OPENAI;
   }
   if (url === undefined) {
-    return PROVIDER_NAME_VALUE_OPENAI_COMPATIBLE;
+    return GEN_AI_PROVIDER_NAME_VALUE_OPENAI;
   }
   return hostProvider(url) ?? unknownHost(url);
 }
@@ -123,13 +125,13 @@ function unknownHost(url: URL): string {
   warnOnce(
     `openai-unknown-host:${host}`,
     `The openai client sends to ${host}, which tokenmeter does not ` +
-      `recognize, so its calls get gen_ai.provider.name=` +
-      `${PROVIDER_NAME_VALUE_OPENAI_COMPATIBLE} and are not priced. If it ` +
-      `forwards to OpenAI, map it with TOKENMETER_OPENAI_PROVIDERS=` +
-      `${host}=openai (or the providerByHost option); for a model you ` +
-      'host, add its prices to a price file.',
+      'recognize, so its calls are named and priced as OpenAI calls. If ' +
+      `${host} serves another provider's models, name it with ` +
+      `TOKENMETER_OPENAI_PROVIDERS=${host}=<provider> (or the ` +
+      `providerByHost option); ${host}=` +
+      `${PROVIDER_NAME_VALUE_OPENAI_COMPATIBLE} leaves its calls unpriced.`,
   );
-  return PROVIDER_NAME_VALUE_OPENAI_COMPATIBLE;
+  return GEN_AI_PROVIDER_NAME_VALUE_OPENAI;
 }
 
 /**

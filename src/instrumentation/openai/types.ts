@@ -25,8 +25,8 @@ export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
    * key is a host name or a `host:port`; the `host:port` entry wins.
    *
    * Calls to hosts that are neither recognized (api.openai.com, Azure
-   * OpenAI, Groq, Together, ...) nor listed get `openai_compatible` and are
-   * not priced unless a price override names their model.
+   * OpenAI, Groq, Together, ...) nor listed are named and priced as
+   * `openai`. The value `openai_compatible` leaves a host's calls unpriced.
    *
    * @default the `TOKENMETER_OPENAI_PROVIDERS` environment variable, as
    * comma-separated `host=provider` pairs, else none

@@ -64,13 +64,14 @@ const HOSTS: [string, string][] = [
     'gcp.vertex_ai',
   ],
   ['https://bedrock-runtime.us-west-2.amazonaws.com/openai/v1', 'aws.bedrock'],
-  // Servers tokenmeter cannot tell apart: never priced as OpenAI.
-  ['http://localhost:8000/v1', 'openai_compatible'],
-  ['http://localhost:11434/v1', 'openai_compatible'],
-  ['http://vllm.internal:8000/v1', 'openai_compatible'],
-  ['https://openai.example.com/v1', 'openai_compatible'],
-  ['https://api.openai.com.evil.example/v1', 'openai_compatible'],
-  ['http://[::1]:8080/v1', 'openai_compatible'],
+  // Hosts tokenmeter does not recognize speak the OpenAI API, most often
+  // as gateways in front of OpenAI.
+  ['http://localhost:8000/v1', 'openai'],
+  ['http://localhost:11434/v1', 'openai'],
+  ['http://vllm.internal:8000/v1', 'openai'],
+  ['https://openai.example.com/v1', 'openai'],
+  ['https://api.openai.com.evil.example/v1', 'openai'],
+  ['http://[::1]:8080/v1', 'openai'],
 ];
 
 describe('providerName', () => {
@@ -118,9 +119,9 @@ describe('providerName', () => {
     );
   });
 
-  it('names a client without a base URL openai_compatible', () => {
-    expect(providerName({})).toBe('openai_compatible');
-    expect(providerName(undefined)).toBe('openai_compatible');
+  it('names a client without a base URL openai', () => {
+    expect(providerName({})).toBe('openai');
+    expect(providerName(undefined)).toBe('openai');
   });
 
   it('warns once per unrecognized host', () => {
@@ -136,7 +137,7 @@ describe('providerName', () => {
 
       expect(warn).toHaveBeenCalledTimes(1);
       expect(warn.mock.calls[0]?.join(' ')).toContain(
-        'TOKENMETER_OPENAI_PROVIDERS=vllm.internal=openai',
+        'TOKENMETER_OPENAI_PROVIDERS=vllm.internal=<provider>',
       );
     } finally {
       diag.disable();
@@ -350,8 +351,27 @@ describe('OpenAIInstrumentation providers', () => {
     expect(attributes['gen_ai.usage.cost.amount']).toBeCloseTo(0.0045, 15);
   });
 
-  it('leaves calls of an unrecognized server unpriced', async () => {
+  it('prices calls of an unrecognized host as OpenAI calls', async () => {
     await serve([chatAnswer('gpt-4o')]);
+    const client = new OpenAI({
+      apiKey: 'test',
+      baseURL: `${server.origin}/v1`,
+      maxRetries: 0,
+    });
+
+    await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+
+    const { attributes } = await onlySpan(tracing);
+    expect(attributes['gen_ai.provider.name']).toBe('openai');
+    expect(attributes['tokenmeter.price.provider']).toBe('openai');
+    expect(attributes['gen_ai.usage.cost.amount']).toBeGreaterThan(0);
+  });
+
+  it('leaves calls of a host mapped to openai_compatible unpriced', async () => {
+    await serve([chatAnswer('gpt-4o')], { '127.0.0.1': 'openai_compatible' });
     const client = new OpenAI({
       apiKey: 'test',
       baseURL: `${server.origin}/v1`,
