@@ -12,6 +12,7 @@ import { describeError, logger, warnOnce } from '../internal/diag.js';
 import { findCorrection, type PriceCorrection } from './corrections.js';
 import { PRICE_KEYS } from './cost.js';
 import { findCatalogEntry, type CatalogEntry } from './model-match.js';
+import { modelNameCandidates } from './model-names.js';
 import {
   catalogProviderId,
   findCatalogProvider,
@@ -201,23 +202,36 @@ function providerMatches(
   entry: PriceOverride,
   provider: string | undefined,
 ): boolean {
-  if (entry.provider === undefined) {
+  // Without a provider to compare, the model name alone decides.
+  if (entry.provider === undefined || provider === undefined) {
     return true;
   }
   const expected = entry.provider.toLowerCase();
   return (
-    provider !== undefined &&
-    (expected === provider.toLowerCase() ||
-      expected === catalogProviderId(provider))
+    expected === provider.toLowerCase() ||
+    expected === catalogProviderId(provider)
   );
 }
 
+// A release date at the end of a model name: `-2024-07-18` or `-20250219`.
+const RELEASE_DATE = /-20\d{2}-?\d{2}-?\d{2}$/;
+
+/**
+ * Tells whether an override's model name covers a model as a span names
+ * it: the name as reported, the spellings without the decorations of
+ * gateways and clouds, or any of these without a release date, so that
+ * `gpt-4o-mini` covers `gpt-4o-mini-2024-07-18`. A trailing `*` in the
+ * override matches a prefix.
+ */
 function modelMatches(pattern: string, model: string): boolean {
-  const name = model.toLowerCase();
   const expected = pattern.toLowerCase();
+  const names = modelNameCandidates(model).flatMap(({ name }) => [
+    name,
+    name.replace(RELEASE_DATE, ''),
+  ]);
   return expected.endsWith('*')
-    ? name.startsWith(expected.slice(0, -1))
-    : name === expected;
+    ? names.some((name) => name.startsWith(expected.slice(0, -1)))
+    : names.includes(expected);
 }
 
 /**

@@ -207,3 +207,37 @@ describe('PriceCatalog', () => {
     expect(lookup.found && lookup.match.modelId).toBe('gpt-4o-mini');
   });
 });
+
+describe('PriceCatalog overrides', () => {
+  const catalog = new PriceCatalog([
+    {
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      prices: { input_mtok: 1, output_mtok: 10 },
+    },
+  ]);
+
+  it('cover the dated snapshots of their model', () => {
+    const lookup = catalog.lookup('openai', 'gpt-4o-mini-2024-07-18');
+
+    expect(lookup.found && lookup.match.source).toBe('override');
+  });
+
+  it('apply to a lookup without a provider', () => {
+    const lookup = catalog.lookup(undefined, 'gpt-4o-mini');
+
+    expect(lookup.found && lookup.match.source).toBe('override');
+  });
+
+  it('do not cover a longer model name', () => {
+    const lookup = catalog.lookup('openai', 'gpt-4o-mini-tts');
+
+    expect(lookup.found && lookup.match.source).not.toBe('override');
+  });
+
+  it('stay with their provider', () => {
+    const lookup = catalog.lookup('azure.ai.openai', 'gpt-4o-mini');
+
+    expect(lookup.found && lookup.match.source).not.toBe('override');
+  });
+});
