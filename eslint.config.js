@@ -56,6 +56,7 @@ export default tseslint.config(
         module: 'writable',
         __dirname: 'readonly',
         URL: 'readonly',
+        fetch: 'readonly',
       },
     },
   },

@@ -33,3 +33,11 @@ export { GoogleGenAIInstrumentation } from './instrumentation/google-genai/instr
 export type { GoogleGenAIInstrumentationConfig } from './instrumentation/google-genai/types.js';
 export { BedrockRuntimeInstrumentation } from './instrumentation/bedrock/instrumentation.js';
 export type { BedrockRuntimeInstrumentationConfig } from './instrumentation/bedrock/types.js';
+export { withRouting } from './interaction/routing.js';
+export { recordCacheHit } from './interaction/cache-hit.js';
+export type { CacheHit } from './interaction/cache-hit.js';
+export { markContext } from './breakdown/context.js';
+export { configureBudgets } from './budget/registry.js';
+export { BudgetConfigError } from './budget/rules.js';
+export { TokenBudgetExceededError } from './budget/error.js';
+export type { BudgetLimit, BudgetMode, BudgetRule } from './budget/types.js';

@@ -6,6 +6,7 @@
 import { register } from 'node:module';
 
 import { INSTRUMENTED_MODULES } from './instrumentation/index.js';
+import { BudgetConfigError } from './budget/rules.js';
 import { PriceConfigError } from './pricing/overrides.js';
 import { shutdownOnExit, startTokenmeter } from './sdk/start.js';
 
@@ -21,11 +22,13 @@ try {
     shutdownOnExit(() => started.shutdown());
   }
 } catch (error) {
-  if (!(error instanceof PriceConfigError)) {
+  if (!(
+    error instanceof PriceConfigError || error instanceof BudgetConfigError
+  )) {
     throw error;
   }
-  // A bad price file stops the app before it starts, with the message
-  // alone: the stack trace of the bundle would only hide it.
+  // A bad price or budget file stops the app before it starts, with the
+  // message alone: the stack trace of the bundle would only hide it.
   process.stderr.write(`tokenmeter: ${error.message}\n`);
   process.exit(1);
 }

@@ -247,6 +247,22 @@ export const ATTR_TOKENMETER_REASON = 'tokenmeter.reason';
  */
 export const TOKENMETER_ESTIMATE_METHOD_VALUE_TOKENIZER_PREFIX = 'tokenizer:';
 /**
+ * Start of `tokenmeter.usage.estimate_method` when tokens were counted with
+ * an OpenAI encoding standing in for a tokenizer that is not public
+ * (Claude, Gemini, Llama, Nova ...), as in
+ * `approximate_tokenizer:o200k_base`.
+ */
+export const TOKENMETER_ESTIMATE_METHOD_VALUE_APPROXIMATE_TOKENIZER_PREFIX =
+  'approximate_tokenizer:';
+/**
+ * Start of `tokenmeter.usage.estimate_method` when the provider's last
+ * running count was kept and the text streamed after it was counted with a
+ * tokenizer, whose method follows, as in
+ * `last_reported+approximate_tokenizer:o200k_base`.
+ */
+export const TOKENMETER_ESTIMATE_METHOD_VALUE_LAST_REPORTED_PLUS_PREFIX =
+  'last_reported+';
+/**
  * `tokenmeter.usage.estimate_method` of a count taken from a provider's
  * earlier, provisional report, such as the output count in the first event
  * of a stream that stopped before its final count.
@@ -368,3 +384,70 @@ export const ATTR_AI_USAGE_OUTPUT_REASONING_TOKENS =
   'ai.usage.outputTokenDetails.reasoningTokens';
 /** The input tokens of an embedding call. */
 export const ATTR_AI_USAGE_TOKENS = 'ai.usage.tokens';
+
+// Where a call's tokens go (experimental). The instrumentation writes the
+// prompt's component sizes, in prompt order, without any of its text; the
+// processor shares the provider's exact counts and the cost out over them.
+/** Prompt components in prompt order, such as `["system", "user_input"]`. */
+export const ATTR_TOKENMETER_PROMPT_COMPONENTS = 'tokenmeter.prompt.components';
+/** The size of each prompt component, in the unit of the size unit. */
+export const ATTR_TOKENMETER_PROMPT_SIZES = 'tokenmeter.prompt.sizes';
+/** `chars` for the default sizing, `tokens` for exact counts. */
+export const ATTR_TOKENMETER_PROMPT_SIZE_UNIT = 'tokenmeter.prompt.size_unit';
+/** Response components, such as `["text", "tool_calls"]`. */
+export const ATTR_TOKENMETER_COMPLETION_COMPONENTS =
+  'tokenmeter.completion.components';
+/** The size of each response component, in characters. */
+export const ATTR_TOKENMETER_COMPLETION_SIZES = 'tokenmeter.completion.sizes';
+export const PROMPT_SIZE_UNIT_VALUE_CHARS = 'chars';
+export const PROMPT_SIZE_UNIT_VALUE_TOKENS = 'tokens';
+/** Starts the per-component span attributes `tokenmeter.component.<name>.tokens` and `.cost`. */
+export const ATTR_TOKENMETER_COMPONENT_PREFIX = 'tokenmeter.component.';
+/** The component of a `tokenmeter.cost` data point. */
+export const ATTR_TOKENMETER_COMPONENT = 'tokenmeter.component';
+/** The component of cost that no prompt breakdown covers. */
+export const COMPONENT_VALUE_UNKNOWN = 'unknown';
+/** The component of fees that are not tokens: web searches, requests. */
+export const COMPONENT_VALUE_OTHER = 'other';
+
+// Budgets (experimental).
+/** What the budget check did to a call: `observe`, `clamp` or `block`. */
+export const ATTR_TOKENMETER_BUDGET_ACTION = 'tokenmeter.budget.action';
+/** The output token limit a `clamp` set on the request. */
+export const ATTR_TOKENMETER_BUDGET_MAX_OUTPUT_TOKENS =
+  'tokenmeter.budget.max_output_tokens';
+/** The span event, and metric, of a call that went over a budget. */
+export const EVENT_TOKENMETER_BUDGET_EXCEEDED = 'tokenmeter.budget.exceeded';
+export const METRIC_TOKENMETER_BUDGET_EXCEEDED = 'tokenmeter.budget.exceeded';
+/** The budget limit gone over, such as `max_input_tokens_per_call`. */
+export const ATTR_TOKENMETER_BUDGET_LIMIT = 'tokenmeter.budget.limit';
+/** The limit's value: tokens, calls, or USD. */
+export const ATTR_TOKENMETER_BUDGET_ALLOWED = 'tokenmeter.budget.allowed';
+/** What the call would have reached, in the limit's unit. */
+export const ATTR_TOKENMETER_BUDGET_REQUESTED = 'tokenmeter.budget.requested';
+/** True when the requested figure is an estimate. */
+export const ATTR_TOKENMETER_BUDGET_ESTIMATED = 'tokenmeter.budget.estimated';
+/** The budget mode: `observe`, `clamp` or `block`. */
+export const ATTR_TOKENMETER_BUDGET_MODE = 'tokenmeter.budget.mode';
+
+// Savings (experimental).
+/** Counter of money not spent, by reason, in the cost currency. */
+export const METRIC_TOKENMETER_COST_SAVED = 'tokenmeter.cost.saved';
+/** The reason of a saving. */
+export const ATTR_TOKENMETER_SAVING_REASON = 'tokenmeter.saving.reason';
+/** Cache reads billed below the full input rate. */
+export const SAVING_REASON_VALUE_PROMPT_CACHE = 'prompt_cache';
+/** A call the app answered from its own cache instead. */
+export const SAVING_REASON_VALUE_RESPONSE_CACHE = 'response_cache';
+/** A call routed to a cheaper model than the one named. */
+export const SAVING_REASON_VALUE_MODEL_ROUTING = 'model_routing';
+/** The money a call saved, by all reasons, in the cost currency. */
+export const ATTR_TOKENMETER_COST_SAVED = 'tokenmeter.cost.saved';
+/** The model a routed call would otherwise have used. */
+export const ATTR_TOKENMETER_ROUTING_INSTEAD_OF =
+  'tokenmeter.routing.instead_of';
+/**
+ * Set to true on the span of a response the app served from its own cache;
+ * its `gen_ai.usage.*` counts are the usage the cache avoided.
+ */
+export const ATTR_TOKENMETER_CACHE_HIT = 'tokenmeter.cache_hit';

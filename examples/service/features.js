@@ -4,7 +4,13 @@
 // from the environment, as in any service.
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { withInteraction } from 'tokenmeter';
+import { configureBudgets, recordCacheHit, withInteraction } from 'tokenmeter';
+
+// Chat questions over 8,000 input tokens (a pasted document, say) are
+// refused before they are sent, so they cost nothing.
+configureBudgets([
+  { feature: 'chat', mode: 'block', maxInputTokensPerCall: 8000 },
+]);
 
 let openai;
 let anthropic;
@@ -38,13 +44,29 @@ const DOCUMENTS = [
   'Support is open from 9:00 to 17:00, Monday to Friday.',
 ];
 
+// Answers already given, by question. A real service would bound and
+// expire this cache.
+const answers = new Map();
+
 /**
  * Retrieval: embeds the question with the documents, keeps the closest
  * document as context and asks gpt-4o-mini. A real service would embed
- * the documents once and keep their vectors in a store.
+ * the documents once and keep their vectors in a store. A question asked
+ * before is answered from the cache, and the usage it avoided is recorded
+ * as a saving.
  */
 export function askDocs(question) {
-  return withInteraction({ feature: 'ask-docs' }, async () => {
+  return withInteraction({ feature: 'ask-docs' }, async (interaction) => {
+    const cached = answers.get(question);
+    if (cached) {
+      recordCacheHit({
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        usage: cached.usage,
+      });
+      return cached.answer;
+    }
+
     const embeddings = await openaiClient().embeddings.create({
       model: 'text-embedding-3-small',
       input: [question, ...DOCUMENTS],
@@ -52,6 +74,7 @@ export function askDocs(question) {
     });
     const [query, ...documents] = embeddings.data.map((item) => item.embedding);
     const context = DOCUMENTS[closest(query, documents)];
+    interaction.addContext(context);
 
     const completion = await openaiClient().chat.completions.create({
       model: 'gpt-4o-mini',
@@ -60,7 +83,15 @@ export function askDocs(question) {
         { role: 'user', content: question },
       ],
     });
-    return completion.choices[0]?.message.content ?? '';
+    const answer = completion.choices[0]?.message.content ?? '';
+    answers.set(question, {
+      answer,
+      usage: {
+        inputTokens: completion.usage?.prompt_tokens ?? 0,
+        outputTokens: completion.usage?.completion_tokens ?? 0,
+      },
+    });
+    return answer;
   });
 }
 

@@ -12,11 +12,29 @@ export interface Measure {
   size(text: string): number;
   /** Texts the app registered as retrieved context for the interaction. */
   contextTexts: readonly string[];
+  /** The size of JSON (tool definitions and calls); `size` when absent. */
+  sizeJson?(text: string): number;
 }
 
-/** Measures text by its length in UTF-16 code units. */
+/**
+ * How many more tokens JSON has than prose of the same length: OpenAI's
+ * encodings take about 4 characters a token of English prose and about
+ * 2.7 of JSON. On the recorded requests of the tests, the weight lowers
+ * the tokens the breakdown misattributes from 7.0% to 6.6% on average and
+ * from 18% to 14% at most (test/breakdown/accuracy.test.ts).
+ */
+const JSON_WEIGHT = 1.5;
+
+/**
+ * Measures text by its length in UTF-16 code units, with JSON weighted so
+ * that lengths stay in proportion to tokens.
+ */
 export function lengthMeasure(contextTexts: readonly string[] = []): Measure {
-  return { size: (text) => text.length, contextTexts };
+  return {
+    size: (text) => text.length,
+    sizeJson: (text) => text.length * JSON_WEIGHT,
+    contextTexts,
+  };
 }
 
 type Json = Record<string, unknown>;
@@ -219,9 +237,8 @@ function addJson(
 
 function sizeOfJson(value: unknown, measure: Measure): number {
   try {
-    return measure.size(
-      typeof value === 'string' ? value : JSON.stringify(value),
-    );
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return (measure.sizeJson ?? measure.size)(text);
   } catch {
     // A circular or otherwise unserializable value has no size.
     return 0;

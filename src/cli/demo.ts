@@ -2,11 +2,20 @@ import { register } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+
 import { INSTRUMENTED_MODULES } from '../instrumentation/index.js';
 import { loadRecordings } from '../replay/recording.js';
 import { ReplayServer } from '../replay/server.js';
 import { startTokenmeter } from '../sdk/start.js';
-import { formatSummary, summarizeByFeature, SummaryReader } from './summary.js';
+import {
+  costByComponent,
+  formatComponents,
+  formatSummary,
+  savingsByReason,
+  summarizeByFeature,
+  SummaryReader,
+} from './summary.js';
 
 /** Options of the `demo` command. */
 export interface DemoOptions {
@@ -59,13 +68,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         .href
     )) as ExampleFeatures;
     await driveTraffic(service, options.interactions);
+    const blocked = await pasteLongDocument(service, replay);
 
     const { resourceMetrics } = await summary.collect();
-    printReport(
-      options,
-      formatSummary(summarizeByFeature(resourceMetrics)),
-      endpoint,
-    );
+    printReport(options, resourceMetrics, blocked, endpoint);
   } finally {
     await started?.shutdown();
     await replay.close();
@@ -82,6 +88,34 @@ async function driveTraffic(
     await service.weatherAgent(
       'What is the weather in New York City and London?',
     );
+  }
+}
+
+/** The outcome of asking the chat feature to summarize a pasted document. */
+interface BlockedRequest {
+  message: string;
+  /** Requests the provider received for it: none when blocked. */
+  sent: number;
+}
+
+// 50,000 words, as a user pasting a long document into a chat box.
+const LONG_DOCUMENT = 'The quarterly report continues. '.repeat(12_500);
+
+/**
+ * Sends a 50,000-word document to the chat feature, whose budget allows
+ * 8,000 input tokens, and reports how the request was stopped.
+ */
+async function pasteLongDocument(
+  service: ExampleFeatures,
+  replay: ReplayServer,
+): Promise<BlockedRequest> {
+  const before = replay.received.length;
+  try {
+    await service.chat(`Summarize this document: ${LONG_DOCUMENT}`);
+    return { message: 'It was sent: no budget stopped it.', sent: 1 };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { message, sent: replay.received.length - before };
   }
 }
 
@@ -103,7 +137,8 @@ function otlpEndpoint(env: NodeJS.ProcessEnv): string | undefined {
 
 function printReport(
   options: DemoOptions,
-  table: string,
+  metrics: ResourceMetrics,
+  blocked: BlockedRequest,
   endpoint: string | undefined,
 ): void {
   options.print(
@@ -111,13 +146,24 @@ function printReport(
       'through the real openai and @anthropic-ai/sdk clients, answered by a ' +
       'local server replaying recorded provider responses.\n',
   );
-  options.print(table);
+  options.print(formatSummary(summarizeByFeature(metrics)));
+  options.print('\nWhere the spend goes:\n');
+  options.print(formatComponents(costByComponent(metrics)));
   options.print('');
+  for (const [reason, amount] of savingsByReason(metrics)) {
+    options.print(
+      `Saved by ${reason.replace(/_/g, ' ')}: $${amount.toFixed(6)}`,
+    );
+  }
+  options.print(
+    `A 50,000-word document pasted into chat (budget: 8,000 input tokens): ` +
+      `${blocked.message} Requests sent: ${blocked.sent}.\n`,
+  );
   if (endpoint) {
     options.print(`Metrics and spans were sent over OTLP/HTTP to ${endpoint}.`);
   } else {
     options.print(
-      'Metrics went to the console: the table above. Set ' +
+      'Metrics went to the console: the tables above. Set ' +
         'OTEL_EXPORTER_OTLP_ENDPOINT (for example http://localhost:4318) to ' +
         'send metrics and spans to an OpenTelemetry Collector.',
     );

@@ -5,7 +5,11 @@ import {
 } from '@opentelemetry/sdk-metrics';
 
 import {
+  ATTR_TOKENMETER_COMPONENT,
   ATTR_TOKENMETER_FEATURE,
+  ATTR_TOKENMETER_SAVING_REASON,
+  METRIC_TOKENMETER_COST,
+  METRIC_TOKENMETER_COST_SAVED,
   METRIC_TOKENMETER_INTERACTION_CALLS,
   METRIC_TOKENMETER_INTERACTION_COST,
   METRIC_TOKENMETER_INTERACTION_TOKENS,
@@ -75,6 +79,74 @@ function valueOf(type: DataPointType, value: unknown): number {
   return typeof value === 'number' ? value : 0;
 }
 
+/** The cost of each feature by prompt and response component. */
+export type ComponentCosts = Map<string, Map<string, number>>;
+
+/** Sums `tokenmeter.cost` by feature and component. */
+export function costByComponent(metrics: ResourceMetrics): ComponentCosts {
+  const result: ComponentCosts = new Map();
+  forEachPoint(metrics, METRIC_TOKENMETER_COST, (attributes, value) => {
+    const feature = String(attributes[ATTR_TOKENMETER_FEATURE]);
+    const component = String(attributes[ATTR_TOKENMETER_COMPONENT]);
+    const byComponent = result.get(feature) ?? new Map<string, number>();
+    byComponent.set(component, (byComponent.get(component) ?? 0) + value);
+    result.set(feature, byComponent);
+  });
+  return result;
+}
+
+/** Sums `tokenmeter.cost.saved` by saving reason. */
+export function savingsByReason(metrics: ResourceMetrics): Map<string, number> {
+  const result = new Map<string, number>();
+  forEachPoint(metrics, METRIC_TOKENMETER_COST_SAVED, (attributes, value) => {
+    const reason = String(attributes[ATTR_TOKENMETER_SAVING_REASON]);
+    result.set(reason, (result.get(reason) ?? 0) + value);
+  });
+  return result;
+}
+
+function forEachPoint(
+  metrics: ResourceMetrics,
+  name: string,
+  visit: (attributes: Record<string, unknown>, value: number) => void,
+): void {
+  for (const scope of metrics.scopeMetrics) {
+    for (const metric of scope.metrics) {
+      if (metric.descriptor.name !== name) {
+        continue;
+      }
+      for (const point of metric.dataPoints) {
+        visit(
+          point.attributes,
+          typeof point.value === 'number' ? point.value : 0,
+        );
+      }
+    }
+  }
+}
+
+/** Lays out each feature's cost shares by component, largest first. */
+export function formatComponents(costs: ComponentCosts): string {
+  const rows = [...costs.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([feature, byComponent]) => {
+      const total = [...byComponent.values()].reduce(
+        (sum, cost) => sum + cost,
+        0,
+      );
+      const shares = [...byComponent.entries()]
+        .sort(([, a], [, b]) => b - a)
+        .map(([component, cost]) => `${component} ${percent(cost, total)}`)
+        .join(', ');
+      return [feature, shares];
+    });
+  return layout([['feature', 'cost by component'], ...rows], 'left');
+}
+
+function percent(part: number, total: number): string {
+  return total > 0 ? `${Math.round((100 * part) / total)}%` : '0%';
+}
+
 /** Lays the summaries out as a table with a total line. */
 export function formatSummary(summaries: FeatureSummary[]): string {
   const header = [
@@ -108,7 +180,14 @@ function dollars(amount: number): string {
   return `$${amount.toFixed(6)}`;
 }
 
-function layout(rows: string[][]): string {
+/**
+ * Lays rows out in columns: the first column aligned left, the others
+ * aligned right for numbers, or left when `align` says so.
+ */
+export function layout(
+  rows: string[][],
+  align: 'numbers' | 'left' = 'numbers',
+): string {
   const widths = rows[0]!.map((_, column) =>
     Math.max(...rows.map((row) => (row[column] ?? '').length)),
   );
@@ -116,11 +195,12 @@ function layout(rows: string[][]): string {
     .map((row) =>
       row
         .map((cell, column) =>
-          column === 0
+          column === 0 || align === 'left'
             ? cell.padEnd(widths[column]!)
             : cell.padStart(widths[column]!),
         )
-        .join('  '),
+        .join('  ')
+        .trimEnd(),
     )
     .join('\n');
 }

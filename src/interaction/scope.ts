@@ -19,6 +19,11 @@ export interface InteractionScope {
    * false in a downstream service that learnt of it from W3C Baggage.
    */
   readonly local: boolean;
+  /**
+   * Texts the app registered as retrieved context, so that the prompt
+   * breakdown attributes them to `context`. Empty for a remote scope.
+   */
+  readonly contextTexts: string[];
 }
 
 /**
@@ -58,5 +63,26 @@ function readBaggage(baggage: Baggage): InteractionScope | null {
   if (!id && !feature) {
     return null;
   }
-  return { id: id ?? '', feature: feature ?? '', local: false };
+  return {
+    id: id ?? '',
+    feature: feature ?? '',
+    local: false,
+    contextTexts: [],
+  };
+}
+
+/**
+ * The key of an interaction in the processor's ledger, which budget checks
+ * read too: the id of an interaction opened in this process, or the trace
+ * of calls made outside any interaction. Undefined for an interaction
+ * opened upstream, whose spend this process does not keep.
+ */
+export function ledgerKeyOf(
+  scope: InteractionScope | undefined,
+  traceId: string,
+): string | undefined {
+  if (scope === undefined) {
+    return `trace:${traceId}`;
+  }
+  return scope.local ? `interaction:${scope.id}` : undefined;
 }

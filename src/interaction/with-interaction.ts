@@ -36,12 +36,24 @@ export interface InteractionOptions {
    * they may have many values (a customer id, say).
    */
   attributes?: Attributes;
+  /**
+   * Retrieved context (documents found for a RAG prompt): wherever these
+   * texts appear in a prompt of the interaction, their tokens are
+   * attributed to the `context` component. Texts found later can be added
+   * with `interaction.addContext()`.
+   */
+  context?: string[];
 }
 
 /** The interaction a piece of code runs in. */
 export interface Interaction {
   readonly id: string;
   readonly feature: string;
+  /**
+   * Registers retrieved context texts for the prompt breakdown of the
+   * interaction's later model calls. The texts stay in this process.
+   */
+  addContext(...texts: string[]): void;
 }
 
 const FALLBACK_FEATURE = 'unknown';
@@ -62,6 +74,7 @@ export function withInteraction<T>(
     id: options.id ?? randomUUID(),
     feature: checkFeature(options.feature),
     local: true,
+    contextTexts: (options.context ?? []).filter(isText),
   };
   const parent = withBaggage(
     context.active().setValue(INTERACTION_KEY, scope),
@@ -75,7 +88,7 @@ export function withInteraction<T>(
     parent,
   );
 
-  const interaction = { id: scope.id, feature: scope.feature };
+  const interaction = interactionOf(scope);
   return context.with(trace.setSpan(parent, span), () =>
     runInSpan(span, () => fn(interaction)),
   );
@@ -84,7 +97,21 @@ export function withInteraction<T>(
 /** The interaction the calling code runs in, if any. */
 export function activeInteraction(): Interaction | undefined {
   const scope = scopeOf(context.active());
-  return scope ? { id: scope.id, feature: scope.feature } : undefined;
+  return scope ? interactionOf(scope) : undefined;
+}
+
+function interactionOf(scope: InteractionScope): Interaction {
+  return {
+    id: scope.id,
+    feature: scope.feature,
+    addContext: (...texts) => {
+      scope.contextTexts.push(...texts.filter(isText));
+    },
+  };
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
 }
 
 function runInSpan<T>(span: Span, fn: () => T): T {

@@ -1,30 +1,26 @@
-import type { Attributes, Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import type {
   ReadableSpan,
   Span,
   SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 
-import { scopeOf, type InteractionScope } from '../interaction/scope.js';
+import { budgetRegistry, type SpendSource } from '../budget/registry.js';
+import { takeCallAttributes } from '../interaction/call-attributes.js';
+import {
+  ledgerKeyOf,
+  scopeOf,
+  type InteractionScope,
+} from '../interaction/scope.js';
 import { describeError, logger, warnOnce } from '../internal/diag.js';
 import { PriceCatalog } from '../pricing/catalog.js';
-import { computeCost } from '../pricing/cost.js';
 import { loadPriceFile, validateOverrides } from '../pricing/overrides.js';
 import {
-  ATTR_GEN_AI_USAGE_COST_AMOUNT,
-  ATTR_GEN_AI_USAGE_COST_CURRENCY,
-  ATTR_GEN_AI_USAGE_COST_SOURCE,
-  ATTR_TOKENMETER_COST_CACHE_READ,
-  ATTR_TOKENMETER_COST_CACHE_WRITE,
-  ATTR_TOKENMETER_COST_INPUT,
-  ATTR_TOKENMETER_COST_INPUT_AUDIO,
-  ATTR_TOKENMETER_COST_INPUT_IMAGE,
-  ATTR_TOKENMETER_COST_OUTPUT_AUDIO,
-  ATTR_TOKENMETER_COST_OUTPUT_IMAGE,
-  ATTR_TOKENMETER_COST_WEB_SEARCH,
-  ATTR_TOKENMETER_COST_OUTPUT,
-  ATTR_TOKENMETER_COST_REASONING,
-  ATTR_TOKENMETER_COST_REQUEST,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_TOKENMETER_BUDGET_ACTION,
+  ATTR_TOKENMETER_BUDGET_LIMIT,
+  ATTR_TOKENMETER_BUDGET_MODE,
+  ATTR_TOKENMETER_CACHE_HIT,
   ATTR_TOKENMETER_FEATURE,
   ATTR_TOKENMETER_INTERACTION_CALLS,
   ATTR_TOKENMETER_INTERACTION_COST,
@@ -32,40 +28,40 @@ import {
   ATTR_TOKENMETER_INTERACTION_INPUT_TOKENS,
   ATTR_TOKENMETER_INTERACTION_OUTPUT_TOKENS,
   ATTR_TOKENMETER_INTERACTION_UNPRICED_CALLS,
-  ATTR_TOKENMETER_PRICE_MODEL,
-  ATTR_TOKENMETER_PRICE_PROVIDER,
-  ATTR_TOKENMETER_PRICE_SERVICE_TIER,
-  ATTR_TOKENMETER_PRICE_SOURCE,
   ATTR_TOKENMETER_SKIPPED,
-  ATTR_TOKENMETER_UNPRICED,
-  GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL,
+  EVENT_TOKENMETER_BUDGET_EXCEEDED,
   TOKENMETER_SKIPPED_VALUE_COUNTED_IN_DESCENDANT,
   TOKENMETER_SKIPPED_VALUE_INVALID_USAGE,
 } from '../semconv.js';
 import { readGenAiCall } from '../usage/read-call.js';
-import type { GenAiCall } from '../usage/types.js';
 import { CountedDescendants } from './counted-descendants.js';
+import { BaggageReader, type BaggageDimensions } from './dimensions.js';
 import { emptyTotals, InteractionLedger } from './ledger.js';
 import { CostMetrics } from './metrics.js';
 import { resolveOptions, type CostSpanProcessorOptions } from './options.js';
+import { CURRENCY, SpanPricer } from './span-pricer.js';
 import type { PricedCall } from './types.js';
 
-const CURRENCY = 'USD';
 // Open spans with counted GenAI descendants that are tracked at once; each
 // entry lives until its span ends, so this bounds only leaked entries.
 const MAX_MARKED_SPANS = 10_000;
 
-/** The interaction a span was started in, and whether it opened it. */
-interface SpanScope {
-  scope: InteractionScope;
+/** What `onStart` learnt of a span from its parent context. */
+interface StartedSpan {
+  scope?: InteractionScope;
   /** True for the span `withInteraction` opened. */
   owner: boolean;
+  dimensions?: BaggageDimensions;
 }
 
 /** The findings of `onEnding` about a span, for `onEnd` to record. */
 interface EndingSpan {
   priced?: PricedCall;
+  /** A response cache hit: a saving, not a call. */
+  cacheHit?: PricedCall;
   skipped?: boolean;
+  /** Budget limits the call went over, with their mode. */
+  budgetExceeded?: { feature: string; limit: string; mode: string }[];
   /** Set when the span is an interaction whose totals are recorded. */
   interaction?: { key: string; feature: string; explicit: boolean };
 }
@@ -73,21 +69,24 @@ interface EndingSpan {
 /**
  * Prices every span that carries GenAI usage, whichever instrumentation
  * wrote it, and derives cost metrics. In `onEnding` it writes the cost onto
- * the span (`gen_ai.usage.cost.*`, the cost by token type and the prices
- * used) and adds the call to its interaction. In `onEnd` it records the
- * metrics. An interaction is the span opened by `withInteraction`, or else
- * the local root span of the calls; its totals are written onto its span.
+ * the span (`gen_ai.usage.cost.*`, the cost by token type and component,
+ * the prices used, the savings) and adds the call to its interaction. In
+ * `onEnd` it records the metrics. An interaction is the span opened by
+ * `withInteraction`, or else the local root span of the calls; its totals
+ * are written onto its span. It is also where budget checks read what an
+ * interaction has spent.
  *
  * Never throws from `onStart`, `onEnding` or `onEnd`: failures are logged
  * through the OpenTelemetry `diag` logger.
  */
 export class CostSpanProcessor implements SpanProcessor {
   private readonly catalog: PriceCatalog;
+  private readonly pricer: SpanPricer;
   private readonly costMetrics: CostMetrics;
   private readonly ledger: InteractionLedger;
-  private readonly defaultFeature: string;
+  private readonly baggage: BaggageReader;
 
-  private readonly scopes = new WeakMap<object, SpanScope>();
+  private readonly started = new WeakMap<object, StartedSpan>();
   private readonly ending = new WeakMap<object, EndingSpan>();
   private readonly countedDescendants = new CountedDescendants(
     MAX_MARKED_SPANS,
@@ -107,7 +106,12 @@ export class CostSpanProcessor implements SpanProcessor {
     ];
 
     this.catalog = new PriceCatalog(overrides);
-    this.defaultFeature = resolved.defaultFeature;
+    this.pricer = new SpanPricer(this.catalog, resolved.defaultFeature);
+    this.baggage = new BaggageReader(
+      resolved.baggageMetricKeys,
+      resolved.baggageSpanKeys,
+      resolved.maxBaggageValues,
+    );
     this.costMetrics = new CostMetrics({
       meterProvider: resolved.meterProvider,
       currency: CURRENCY,
@@ -118,20 +122,28 @@ export class CostSpanProcessor implements SpanProcessor {
     this.ledger = new InteractionLedger({
       timeoutMs: resolved.interactionTimeoutMs,
       maxOpen: resolved.maxOpenInteractions,
-      onEvict: (totals) => this.costMetrics.recordEvicted(totals.feature),
+      onEvict: (totals) => this.costMetrics.recordEvicted(totals),
     });
+    budgetRegistry().setSpendSource(this.spendSource());
   }
 
   onStart(span: Span, parentContext: Context): void {
     try {
+      if (span.attributes[ATTR_GEN_AI_OPERATION_NAME] !== undefined) {
+        adoptCallAttributes(span, parentContext);
+      }
       const scope = scopeOf(parentContext);
-      if (scope === undefined) {
+      const dimensions = this.baggage.active
+        ? this.baggage.read(parentContext)
+        : undefined;
+      if (scope === undefined && dimensions === undefined) {
         return;
       }
       const owner =
+        scope !== undefined &&
         scope.local &&
         span.attributes[ATTR_TOKENMETER_INTERACTION_ID] === scope.id;
-      this.scopes.set(span, { scope, owner });
+      this.started.set(span, { scope, owner, dimensions });
     } catch (error) {
       logger.error(`CostSpanProcessor.onStart failed: ${describeError(error)}`);
     }
@@ -139,22 +151,31 @@ export class CostSpanProcessor implements SpanProcessor {
 
   onEnding(span: Span): void {
     try {
-      const scope = this.scopes.get(span);
+      const started = this.started.get(span);
       const ending: EndingSpan = {};
       const hasCountedDescendant = this.countedDescendants.take(
         span.spanContext().spanId,
       );
 
-      this.priceSpan(span, scope?.scope, ending, hasCountedDescendant);
+      this.priceSpan(span, started, ending, hasCountedDescendant);
       if (ending.priced || hasCountedDescendant) {
         this.countedDescendants.markParentOf(span);
       }
-      const interaction = this.interactionOf(span, scope);
+      if (span.attributes[ATTR_TOKENMETER_BUDGET_ACTION] !== undefined) {
+        ending.budgetExceeded = budgetEvents(span);
+      }
+      const interaction = this.interactionOf(span, started);
       if (interaction) {
         ending.interaction = interaction;
-        this.writeTotals(span, interaction);
+        this.writeTotals(span, interaction, started);
       }
-      if (ending.priced || ending.skipped || ending.interaction) {
+      if (
+        ending.priced ||
+        ending.cacheHit ||
+        ending.skipped ||
+        ending.budgetExceeded ||
+        ending.interaction
+      ) {
         this.ending.set(span, ending);
       }
     } catch (error) {
@@ -197,7 +218,7 @@ export class CostSpanProcessor implements SpanProcessor {
    */
   private priceSpan(
     span: Span,
-    scope: InteractionScope | undefined,
+    started: StartedSpan | undefined,
     ending: EndingSpan,
     hasCountedDescendant: boolean,
   ): void {
@@ -221,49 +242,17 @@ export class CostSpanProcessor implements SpanProcessor {
       return;
     }
 
-    const priced = this.price(reading.call, span, scope);
+    const info = { scope: started?.scope, dimensions: started?.dimensions };
+    if (span.attributes[ATTR_TOKENMETER_CACHE_HIT] === true) {
+      ending.cacheHit = this.pricer.priceCacheHit(span, reading.call, info);
+      return;
+    }
+    const priced = this.pricer.price(span, reading.call, info);
     ending.priced = priced;
-    const key = this.ledgerKey(span, scope);
+    const key = ledgerKeyOf(started?.scope, span.spanContext().traceId);
     if (key !== undefined) {
       this.ledger.add(key, priced.feature, priced);
     }
-  }
-
-  private price(
-    call: GenAiCall,
-    span: Span,
-    scope: InteractionScope | undefined,
-  ): PricedCall {
-    const feature = scope?.feature || this.defaultFeature;
-    const attributes: Attributes = { [ATTR_TOKENMETER_FEATURE]: feature };
-    if (scope?.id) {
-      attributes[ATTR_TOKENMETER_INTERACTION_ID] = scope.id;
-    }
-
-    const priced: PricedCall = { call, feature };
-    const model = call.responseModel ?? call.requestModel;
-    const lookup =
-      model === undefined
-        ? undefined
-        : this.catalog.lookup(call.provider, model);
-
-    if (lookup?.found) {
-      const rates = lookup.match.ratesFor(
-        endTimeMs(span),
-        call.usage.serviceTier,
-      );
-      priced.cost = computeCost(call.usage, rates.prices);
-      Object.assign(
-        attributes,
-        costAttributes(priced, lookup.match, rates.appliedTier),
-      );
-    } else {
-      attributes[ATTR_TOKENMETER_UNPRICED] = true;
-      warnUnpriced(call, model);
-    }
-
-    span.setAttributes(attributes);
-    return priced;
   }
 
   private skip(span: Span, attribute: string, reason: string): void {
@@ -279,30 +268,23 @@ export class CostSpanProcessor implements SpanProcessor {
     );
   }
 
-  /** The ledger key of a call: its interaction's, if this process owns it. */
-  private ledgerKey(
-    span: Span,
-    scope: InteractionScope | undefined,
-  ): string | undefined {
-    if (scope === undefined) {
-      return `trace:${span.spanContext().traceId}`;
-    }
-    return scope.local ? `interaction:${scope.id}` : undefined;
-  }
-
   private interactionOf(
     span: Span,
-    scope: SpanScope | undefined,
+    started: StartedSpan | undefined,
   ): EndingSpan['interaction'] {
-    if (scope?.owner) {
-      const { id, feature } = scope.scope;
-      return { key: `interaction:${id}`, feature, explicit: true };
+    const scope = started?.scope;
+    if (started?.owner && scope) {
+      return {
+        key: ledgerKeyOf(scope, '')!,
+        feature: scope.feature,
+        explicit: true,
+      };
     }
     if (scope !== undefined || !isLocalRoot(span)) {
       return undefined;
     }
 
-    const key = `trace:${span.spanContext().traceId}`;
+    const key = ledgerKeyOf(undefined, span.spanContext().traceId)!;
     const totals = this.ledger.peek(key);
     return totals && { key, feature: totals.feature, explicit: false };
   }
@@ -310,10 +292,12 @@ export class CostSpanProcessor implements SpanProcessor {
   private writeTotals(
     span: Span,
     interaction: NonNullable<EndingSpan['interaction']>,
+    started: StartedSpan | undefined,
   ): void {
     const totals =
       this.ledger.peek(interaction.key) ?? emptyTotals(interaction.feature, 0);
     span.setAttributes({
+      ...started?.dimensions?.span,
       [ATTR_TOKENMETER_FEATURE]: interaction.feature,
       [ATTR_TOKENMETER_INTERACTION_COST]: totals.cost,
       [ATTR_TOKENMETER_INTERACTION_INPUT_TOKENS]: totals.inputTokens,
@@ -321,6 +305,9 @@ export class CostSpanProcessor implements SpanProcessor {
       [ATTR_TOKENMETER_INTERACTION_CALLS]: totals.calls,
       [ATTR_TOKENMETER_INTERACTION_UNPRICED_CALLS]: totals.unpricedCalls,
     });
+    if (interaction.explicit && totals.dimensions === undefined) {
+      totals.dimensions = started?.dimensions?.metric;
+    }
   }
 
   private record(ending: EndingSpan): void {
@@ -330,81 +317,91 @@ export class CostSpanProcessor implements SpanProcessor {
     if (ending.priced) {
       this.costMetrics.recordCall(ending.priced);
     }
-
-    const interaction = ending.interaction;
-    if (interaction) {
-      const totals =
-        this.ledger.close(interaction.key) ??
-        (interaction.explicit
-          ? emptyTotals(interaction.feature, 0)
-          : undefined);
-      if (totals) {
-        this.costMetrics.recordInteraction(totals);
-      }
+    if (ending.cacheHit) {
+      this.costMetrics.recordSaving(ending.cacheHit);
     }
+    for (const exceeded of ending.budgetExceeded ?? []) {
+      this.costMetrics.recordBudgetExceeded(
+        exceeded.feature,
+        exceeded.limit,
+        exceeded.mode,
+      );
+    }
+    this.recordInteraction(ending.interaction);
+  }
+
+  private recordInteraction(interaction: EndingSpan['interaction']): void {
+    if (!interaction) {
+      return;
+    }
+    const totals =
+      this.ledger.close(interaction.key) ??
+      (interaction.explicit ? emptyTotals(interaction.feature, 0) : undefined);
+    if (totals) {
+      this.costMetrics.recordInteraction(totals);
+    }
+  }
+
+  /** What budget checks read: the ledger's spend and the catalog's rates. */
+  private spendSource(): SpendSource {
+    return {
+      spend: (key) => {
+        const totals = this.ledger.peek(key);
+        return totals && { cost: totals.cost, calls: totals.calls };
+      },
+      rates: (provider, model) => {
+        const lookup = this.catalog.lookup(provider, model);
+        if (!lookup.found) {
+          return undefined;
+        }
+        const prices = lookup.match.pricesAt(Date.now());
+        const perToken = (price: unknown) =>
+          typeof price === 'number' ? price / 1e6 : 0;
+        return {
+          input: perToken(prices.input_mtok),
+          output: perToken(prices.output_mtok),
+        };
+      },
+    };
   }
 }
 
-function costAttributes(
-  priced: PricedCall,
-  match: { providerId: string; modelId: string; source: string },
-  serviceTier: string | undefined,
-): Attributes {
-  const cost = priced.cost;
-  if (!cost) {
-    return {};
+/**
+ * Gives a GenAI span started by another tracer (an SDK that traces itself)
+ * the attributes and events tokenmeter prepared for its call: the prompt
+ * breakdown and the budget outcome.
+ */
+function adoptCallAttributes(span: Span, parentContext: Context): void {
+  const pending = takeCallAttributes(parentContext);
+  if (pending === undefined) {
+    return;
   }
-  const attributes: Attributes = {
-    [ATTR_GEN_AI_USAGE_COST_AMOUNT]: cost.total,
-    [ATTR_GEN_AI_USAGE_COST_CURRENCY]: CURRENCY,
-    [ATTR_GEN_AI_USAGE_COST_SOURCE]: GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL,
-    [ATTR_TOKENMETER_COST_INPUT]: cost.input,
-    [ATTR_TOKENMETER_COST_CACHE_READ]: cost.cacheRead,
-    [ATTR_TOKENMETER_COST_CACHE_WRITE]: cost.cacheWrite,
-    [ATTR_TOKENMETER_COST_OUTPUT]: cost.output,
-    [ATTR_TOKENMETER_COST_REASONING]: cost.reasoning,
-    [ATTR_TOKENMETER_PRICE_PROVIDER]: match.providerId,
-    [ATTR_TOKENMETER_PRICE_MODEL]: match.modelId,
-    [ATTR_TOKENMETER_PRICE_SOURCE]: match.source,
-  };
-  // Units most calls lack are written only when they cost something.
-  const extras: [string, number][] = [
-    [ATTR_TOKENMETER_COST_INPUT_AUDIO, cost.inputAudio],
-    [ATTR_TOKENMETER_COST_OUTPUT_AUDIO, cost.outputAudio],
-    [ATTR_TOKENMETER_COST_INPUT_IMAGE, cost.inputImage],
-    [ATTR_TOKENMETER_COST_OUTPUT_IMAGE, cost.outputImage],
-    [ATTR_TOKENMETER_COST_WEB_SEARCH, cost.webSearch],
-    [ATTR_TOKENMETER_COST_REQUEST, cost.request],
-  ];
-  for (const [name, amount] of extras) {
-    if (amount > 0) {
-      attributes[name] = amount;
-    }
+  span.setAttributes(pending.attributes);
+  for (const event of pending.events) {
+    span.addEvent(event.name, event.attributes);
   }
-  if (serviceTier !== undefined) {
-    attributes[ATTR_TOKENMETER_PRICE_SERVICE_TIER] = serviceTier;
-  }
-  return attributes;
 }
 
-function warnUnpriced(call: GenAiCall, model: string | undefined): void {
-  const provider = call.provider ?? 'unknown';
-  warnOnce(
-    `unpriced:${provider}:${model ?? ''}`,
-    `No price is known for model "${model ?? '(none)'}" of provider ` +
-      `${provider}: its calls are counted in tokenmeter.unpriced and carry ` +
-      'tokenmeter.unpriced=true, not a cost. Add the model to a price file ' +
-      '(pricesFile option or TOKENMETER_PRICES_FILE) to price it.',
-  );
+/** The budget events an instrumentation put on a call's span. */
+function budgetEvents(
+  span: Span,
+): { feature: string; limit: string; mode: string }[] {
+  const feature = textOf(span.attributes[ATTR_TOKENMETER_FEATURE]);
+  return span.events
+    .filter((event) => event.name === EVENT_TOKENMETER_BUDGET_EXCEEDED)
+    .map((event) => ({
+      feature: textOf(event.attributes?.[ATTR_TOKENMETER_FEATURE]) || feature,
+      limit: textOf(event.attributes?.[ATTR_TOKENMETER_BUDGET_LIMIT]),
+      mode: textOf(event.attributes?.[ATTR_TOKENMETER_BUDGET_MODE]),
+    }));
+}
+
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 /** Tells whether a span has no parent in this process (a root, or a remote child). */
 function isLocalRoot(span: Span): boolean {
   const parent = span.parentSpanContext;
   return parent === undefined || parent.isRemote === true;
-}
-
-function endTimeMs(span: Span): number {
-  const [seconds, nanos] = span.endTime;
-  return seconds * 1000 + nanos / 1e6;
 }

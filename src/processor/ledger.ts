@@ -44,6 +44,7 @@ export class InteractionLedger {
     let totals = this.open.get(key);
     if (totals === undefined) {
       totals = this.openInteraction(key, feature);
+      totals.dimensions = priced.dimensions;
     }
 
     const usage = priced.call.usage;

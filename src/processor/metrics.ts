@@ -1,7 +1,6 @@
 import {
   metrics,
   type Attributes,
-  type Counter,
   type Histogram,
   type Meter,
   type MeterProvider,
@@ -13,13 +12,19 @@ import {
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_SERVER_ADDRESS,
+  ATTR_TOKENMETER_BUDGET_LIMIT,
+  ATTR_TOKENMETER_BUDGET_MODE,
+  ATTR_TOKENMETER_COMPONENT,
   ATTR_TOKENMETER_FEATURE,
   ATTR_TOKENMETER_REASON,
+  ATTR_TOKENMETER_SAVING_REASON,
   ATTR_TOKENMETER_TOKEN_TYPE,
   GEN_AI_CLIENT_TOKEN_USAGE_BUCKETS,
   INTERACTION_CALLS_BUCKETS,
   INTERACTION_COST_BUCKETS,
+  METRIC_TOKENMETER_BUDGET_EXCEEDED,
   METRIC_TOKENMETER_COST,
+  METRIC_TOKENMETER_COST_SAVED,
   METRIC_TOKENMETER_INTERACTION_CALLS,
   METRIC_TOKENMETER_INTERACTION_COST,
   METRIC_TOKENMETER_INTERACTION_TOKENS,
@@ -27,35 +32,29 @@ import {
   METRIC_TOKENMETER_INTERACTIONS_EVICTED,
   METRIC_TOKENMETER_SKIPPED,
   METRIC_TOKENMETER_UNPRICED,
-  TOKEN_TYPE_CACHE_READ,
-  TOKEN_TYPE_CACHE_WRITE,
   TOKEN_TYPE_INPUT,
-  TOKEN_TYPE_INPUT_AUDIO,
-  TOKEN_TYPE_INPUT_IMAGE,
   TOKEN_TYPE_OUTPUT,
-  TOKEN_TYPE_OUTPUT_AUDIO,
-  TOKEN_TYPE_OUTPUT_IMAGE,
-  TOKEN_TYPE_REASONING,
-  TOKEN_TYPE_REQUEST,
-  TOKEN_TYPE_WEB_SEARCH,
   TOKENMETER_SCOPE,
 } from '../semconv.js';
 import { VERSION } from '../version.js';
+import { CounterSeries } from './series.js';
 import {
   inferenceTokenMetrics,
   tokenUsageHistogram,
   type TokenMetrics,
 } from './token-metrics.js';
-import { ValueLimiter } from './value-limiter.js';
 import type { InteractionTotals, PricedCall } from './types.js';
+import { ValueLimiter } from './value-limiter.js';
 
 interface Instruments {
-  cost: Counter;
+  cost: CounterSeries;
+  saved: CounterSeries;
+  unpriced: CounterSeries;
+  skipped: CounterSeries;
+  interactions: CounterSeries;
+  interactionsEvicted: CounterSeries;
+  budgetExceeded: CounterSeries;
   tokens?: TokenMetrics;
-  unpriced: Counter;
-  skipped: Counter;
-  interactions: Counter;
-  interactionsEvicted: Counter;
   interactionCost: Histogram;
   interactionTokens: Histogram;
   interactionCalls: Histogram;
@@ -71,18 +70,30 @@ export interface CostMetricsOptions {
   maxModels: number;
 }
 
+/** The attributes of one series of a call's metrics, and their key. */
+interface Labels {
+  key: string;
+  attributes: Attributes;
+}
+
+// Attribute objects kept for reuse by histograms; past this many, the
+// cache starts over.
+const MAX_CACHED_LABELS = 10_000;
+const SEPARATOR = '\u0001';
+
 /**
  * The metrics derived from priced spans. Instruments are created on first
  * use, so that a processor built before the SDK registers its global meter
- * provider still records to it. Feature and model values are capped, so a
- * stream of unexpected names cannot raise the metrics' cardinality without
- * bound.
+ * provider still records to it. Counters are summed by tokenmeter and
+ * observed at collection. Feature and model values are capped, so a stream
+ * of unexpected names cannot raise the metrics' cardinality without bound.
  */
 export class CostMetrics {
   private readonly options: CostMetricsOptions;
   private readonly features: ValueLimiter;
   private readonly models: ValueLimiter;
 
+  private readonly labels = new Map<string, Attributes>();
   private instruments?: Instruments;
 
   constructor(options: CostMetricsOptions) {
@@ -91,102 +102,164 @@ export class CostMetrics {
     this.models = new ValueLimiter(options.maxModels);
   }
 
-  /** Records the cost and tokens of one priced or unpriced call. */
-  recordCall(call: PricedCall): void {
+  /** Records the cost, savings and tokens of one priced or unpriced call. */
+  recordCall(priced: PricedCall): void {
     const instruments = this.get();
-    const attributes = this.callAttributes(call);
+    const labels = this.callLabels(priced);
 
-    if (call.cost) {
-      const parts: [string, number][] = [
-        [TOKEN_TYPE_INPUT, call.cost.input],
-        [TOKEN_TYPE_CACHE_READ, call.cost.cacheRead],
-        [TOKEN_TYPE_CACHE_WRITE, call.cost.cacheWrite],
-        [TOKEN_TYPE_OUTPUT, call.cost.output],
-        [TOKEN_TYPE_REASONING, call.cost.reasoning],
-        [TOKEN_TYPE_INPUT_AUDIO, call.cost.inputAudio],
-        [TOKEN_TYPE_OUTPUT_AUDIO, call.cost.outputAudio],
-        [TOKEN_TYPE_INPUT_IMAGE, call.cost.inputImage],
-        [TOKEN_TYPE_OUTPUT_IMAGE, call.cost.outputImage],
-        [TOKEN_TYPE_WEB_SEARCH, call.cost.webSearch],
-        [TOKEN_TYPE_REQUEST, call.cost.request],
-      ];
-      for (const [type, amount] of parts) {
-        if (amount > 0) {
-          instruments.cost.add(amount, {
-            ...attributes,
-            [ATTR_TOKENMETER_TOKEN_TYPE]: type,
-          });
+    if (priced.components) {
+      for (const part of priced.components.parts) {
+        if (part.cost > 0) {
+          const key = `${labels.key}${SEPARATOR}${part.tokenType}${SEPARATOR}${part.component}`;
+          instruments.cost.add(key, part.cost, () => ({
+            ...labels.attributes,
+            [ATTR_TOKENMETER_TOKEN_TYPE]: part.tokenType,
+            [ATTR_TOKENMETER_COMPONENT]: part.component,
+          }));
         }
       }
     } else {
-      instruments.unpriced.add(1, attributes);
+      instruments.unpriced.add(labels.key, 1, () => labels.attributes);
     }
 
-    instruments.tokens?.record(call.call.usage, attributes);
+    for (const saving of priced.savings) {
+      instruments.saved.add(
+        `${labels.key}${SEPARATOR}${saving.reason}`,
+        saving.amount,
+        () => ({
+          ...labels.attributes,
+          [ATTR_TOKENMETER_SAVING_REASON]: saving.reason,
+        }),
+      );
+    }
+    instruments.tokens?.record(priced.call.usage, labels.attributes);
+  }
+
+  /** Records money a call did not spend without being a call itself. */
+  recordSaving(priced: PricedCall): void {
+    const instruments = this.get();
+    const labels = this.callLabels(priced);
+    for (const saving of priced.savings) {
+      instruments.saved.add(
+        `${labels.key}${SEPARATOR}${saving.reason}`,
+        saving.amount,
+        () => ({
+          ...labels.attributes,
+          [ATTR_TOKENMETER_SAVING_REASON]: saving.reason,
+        }),
+      );
+    }
   }
 
   /** Counts a GenAI span whose usage was invalid and so not counted. */
   recordSkipped(reason: string): void {
-    this.get().skipped.add(1, { [ATTR_TOKENMETER_REASON]: reason });
+    this.get().skipped.add(reason, 1, () => ({
+      [ATTR_TOKENMETER_REASON]: reason,
+    }));
+  }
+
+  /** Counts a call that went over a budget. */
+  recordBudgetExceeded(feature: string, limit: string, mode: string): void {
+    const limited = this.features.limit(feature);
+    this.get().budgetExceeded.add(
+      [limited, limit, mode].join(SEPARATOR),
+      1,
+      () => ({
+        [ATTR_TOKENMETER_FEATURE]: limited,
+        [ATTR_TOKENMETER_BUDGET_LIMIT]: limit,
+        [ATTR_TOKENMETER_BUDGET_MODE]: mode,
+      }),
+    );
   }
 
   /** Records one finished interaction. */
   recordInteraction(totals: InteractionTotals): void {
     const instruments = this.get();
-    const attributes = {
-      [ATTR_TOKENMETER_FEATURE]: this.features.limit(totals.feature),
-    };
+    const labels = this.featureLabels(totals.feature, totals.dimensions);
 
-    instruments.interactions.add(1, attributes);
-    instruments.interactionCost.record(totals.cost, attributes);
-    instruments.interactionCalls.record(totals.calls, attributes);
-    instruments.interactionTokens.record(totals.inputTokens, {
-      ...attributes,
-      [ATTR_TOKENMETER_TOKEN_TYPE]: TOKEN_TYPE_INPUT,
-    });
-    instruments.interactionTokens.record(totals.outputTokens, {
-      ...attributes,
-      [ATTR_TOKENMETER_TOKEN_TYPE]: TOKEN_TYPE_OUTPUT,
-    });
+    instruments.interactions.add(labels.key, 1, () => labels.attributes);
+    instruments.interactionCost.record(totals.cost, labels.attributes);
+    instruments.interactionCalls.record(totals.calls, labels.attributes);
+    instruments.interactionTokens.record(
+      totals.inputTokens,
+      this.cached(`${labels.key}${SEPARATOR}input`, () => ({
+        ...labels.attributes,
+        [ATTR_TOKENMETER_TOKEN_TYPE]: TOKEN_TYPE_INPUT,
+      })),
+    );
+    instruments.interactionTokens.record(
+      totals.outputTokens,
+      this.cached(`${labels.key}${SEPARATOR}output`, () => ({
+        ...labels.attributes,
+        [ATTR_TOKENMETER_TOKEN_TYPE]: TOKEN_TYPE_OUTPUT,
+      })),
+    );
   }
 
   /** Counts an interaction dropped from the ledger before it ended. */
-  recordEvicted(feature: string): void {
-    this.get().interactionsEvicted.add(1, {
-      [ATTR_TOKENMETER_FEATURE]: this.features.limit(feature),
-    });
+  recordEvicted(totals: InteractionTotals): void {
+    const labels = this.featureLabels(totals.feature, totals.dimensions);
+    this.get().interactionsEvicted.add(labels.key, 1, () => labels.attributes);
   }
 
-  private callAttributes(priced: PricedCall): Attributes {
+  private callLabels(priced: PricedCall): Labels {
     const call = priced.call;
-    const attributes: Attributes = {
-      [ATTR_TOKENMETER_FEATURE]: this.features.limit(priced.feature),
-    };
-    putText(attributes, ATTR_GEN_AI_PROVIDER_NAME, call.provider);
-    putText(attributes, ATTR_GEN_AI_OPERATION_NAME, call.operation);
-    putText(attributes, ATTR_SERVER_ADDRESS, call.serverAddress);
-    if (call.requestModel !== undefined) {
-      attributes[ATTR_GEN_AI_REQUEST_MODEL] = this.models.limit(
-        call.requestModel,
+    const values = [
+      this.features.limit(priced.feature),
+      call.provider ?? '',
+      call.operation ?? '',
+      call.requestModel === undefined
+        ? ''
+        : this.models.limit(call.requestModel),
+      call.responseModel === undefined
+        ? ''
+        : this.models.limit(call.responseModel),
+      call.serverAddress ?? '',
+    ];
+    const key = values.join(SEPARATOR) + dimensionsKey(priced.dimensions);
+    const attributes = this.cached(key, () => {
+      const result: Attributes = { [ATTR_TOKENMETER_FEATURE]: values[0] };
+      putText(result, ATTR_GEN_AI_PROVIDER_NAME, call.provider);
+      putText(result, ATTR_GEN_AI_OPERATION_NAME, call.operation);
+      putText(
+        result,
+        ATTR_GEN_AI_REQUEST_MODEL,
+        call.requestModel && values[3],
       );
-    }
-    if (call.responseModel !== undefined) {
-      attributes[ATTR_GEN_AI_RESPONSE_MODEL] = this.models.limit(
-        call.responseModel,
+      putText(
+        result,
+        ATTR_GEN_AI_RESPONSE_MODEL,
+        call.responseModel && values[4],
       );
+      putText(result, ATTR_SERVER_ADDRESS, call.serverAddress);
+      return { ...result, ...priced.dimensions };
+    });
+    return { key, attributes };
+  }
+
+  private featureLabels(
+    feature: string,
+    dimensions: Attributes | undefined,
+  ): Labels {
+    const limited = this.features.limit(feature);
+    const key = `feature${SEPARATOR}${limited}${dimensionsKey(dimensions)}`;
+    const attributes = this.cached(key, () => ({
+      [ATTR_TOKENMETER_FEATURE]: limited,
+      ...dimensions,
+    }));
+    return { key, attributes };
+  }
+
+  private cached(key: string, build: () => Attributes): Attributes {
+    let attributes = this.labels.get(key);
+    if (attributes === undefined) {
+      if (this.labels.size >= MAX_CACHED_LABELS) {
+        this.labels.clear();
+      }
+      attributes = build();
+      this.labels.set(key, attributes);
     }
     return attributes;
-  }
-
-  private createTokenMetrics(meter: Meter): TokenMetrics | undefined {
-    switch (this.options.tokenMetrics) {
-      case 'token_usage':
-        return tokenUsageHistogram(meter);
-      case 'latest':
-        return inferenceTokenMetrics(meter);
-      default:
-        return undefined;
-    }
   }
 
   private get(): Instruments {
@@ -198,34 +271,52 @@ export class CostMetrics {
     const provider = this.options.meterProvider ?? metrics.getMeterProvider();
     const meter = provider.getMeter(TOKENMETER_SCOPE, VERSION);
     const currency = this.options.currency;
+    const counter = (name: string, description: string, unit: string) =>
+      new CounterSeries(meter, name, description, unit);
 
     return {
-      cost: meter.createCounter(METRIC_TOKENMETER_COST, {
-        description: 'Money spent on model calls.',
-        unit: currency,
-      }),
-      tokens: this.createTokenMetrics(meter),
-      unpriced: meter.createCounter(METRIC_TOKENMETER_UNPRICED, {
-        description: 'Model calls whose model has no known price.',
-        unit: '{call}',
-      }),
-      skipped: meter.createCounter(METRIC_TOKENMETER_SKIPPED, {
-        description: 'GenAI spans not counted because their usage was invalid.',
-        unit: '{span}',
-      }),
-      interactions: meter.createCounter(METRIC_TOKENMETER_INTERACTIONS, {
-        description: 'Finished interactions: user requests to an AI feature.',
-        unit: '{interaction}',
-      }),
-      interactionsEvicted: meter.createCounter(
-        METRIC_TOKENMETER_INTERACTIONS_EVICTED,
-        {
-          description:
-            'Interactions dropped from the ledger because their span ' +
-            'did not end in time.',
-          unit: '{interaction}',
-        },
+      cost: counter(
+        METRIC_TOKENMETER_COST,
+        'Money spent on model calls.',
+        currency,
       ),
+      saved: counter(
+        METRIC_TOKENMETER_COST_SAVED,
+        'Money model calls did not spend, by reason.',
+        currency,
+      ),
+      unpriced: counter(
+        METRIC_TOKENMETER_UNPRICED,
+        'Model calls whose model has no known price.',
+        '{call}',
+      ),
+      skipped: counter(
+        METRIC_TOKENMETER_SKIPPED,
+        'GenAI spans not counted because their usage was invalid.',
+        '{span}',
+      ),
+      interactions: counter(
+        METRIC_TOKENMETER_INTERACTIONS,
+        'Finished interactions: user requests to an AI feature.',
+        '{interaction}',
+      ),
+      interactionsEvicted: counter(
+        METRIC_TOKENMETER_INTERACTIONS_EVICTED,
+        'Interactions dropped from the ledger because their span did not end in time.',
+        '{interaction}',
+      ),
+      budgetExceeded: counter(
+        METRIC_TOKENMETER_BUDGET_EXCEEDED,
+        'Model calls that went over a budget.',
+        '{call}',
+      ),
+      tokens: this.createTokenMetrics(meter),
+      ...this.createHistograms(meter, currency),
+    };
+  }
+
+  private createHistograms(meter: Meter, currency: string) {
+    return {
       interactionCost: meter.createHistogram(
         METRIC_TOKENMETER_INTERACTION_COST,
         {
@@ -249,13 +340,33 @@ export class CostMetrics {
         {
           description: 'Model calls made by one interaction.',
           unit: '{call}',
-          advice: {
-            explicitBucketBoundaries: [...INTERACTION_CALLS_BUCKETS],
-          },
+          advice: { explicitBucketBoundaries: [...INTERACTION_CALLS_BUCKETS] },
         },
       ),
     };
   }
+
+  private createTokenMetrics(meter: Meter): TokenMetrics | undefined {
+    switch (this.options.tokenMetrics) {
+      case 'token_usage':
+        return tokenUsageHistogram(meter);
+      case 'latest':
+        return inferenceTokenMetrics(meter);
+      default:
+        return undefined;
+    }
+  }
+}
+
+function dimensionsKey(dimensions: Attributes | undefined): string {
+  if (dimensions === undefined) {
+    return '';
+  }
+  let key = '';
+  for (const name in dimensions) {
+    key += `${SEPARATOR}${name}=${String(dimensions[name])}`;
+  }
+  return key;
 }
 
 function putText(
@@ -263,7 +374,7 @@ function putText(
   name: string,
   value: string | undefined,
 ): void {
-  if (value !== undefined) {
+  if (value !== undefined && value !== '') {
     attributes[name] = value;
   }
 }

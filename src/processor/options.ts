@@ -58,6 +58,26 @@ export interface CostSpanProcessorOptions {
    * recorded as `_other`. Default: 200.
    */
   maxModels?: number;
+  /**
+   * W3C Baggage keys whose values become attributes of the cost and
+   * interaction metrics, such as a tenant's plan or a region. Each key
+   * keeps at most `maxBaggageValues` distinct values; later ones are
+   * recorded as `_other`. Never list a key with one value per user.
+   * Default: `TOKENMETER_BAGGAGE_METRIC_KEYS` (comma-separated), else none.
+   */
+  baggageMetricKeys?: string[];
+  /**
+   * W3C Baggage keys whose values become attributes of GenAI and
+   * interaction spans, where high-cardinality backends can slice by them
+   * (a customer id, say); `*` copies every entry. Default:
+   * `TOKENMETER_BAGGAGE_SPAN_KEYS` (comma-separated), else none.
+   */
+  baggageSpanKeys?: string[];
+  /**
+   * How many distinct values each baggage metric attribute may carry.
+   * Default: 50.
+   */
+  maxBaggageValues?: number;
 }
 
 /** The options with their defaults applied. */
@@ -71,6 +91,9 @@ export interface ResolvedProcessorOptions {
   tokenMetrics: 'none' | 'token_usage' | 'latest';
   maxFeatures: number;
   maxModels: number;
+  baggageMetricKeys: string[];
+  baggageSpanKeys: string[];
+  maxBaggageValues: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 15 * 60 * 1000;
@@ -103,7 +126,23 @@ export function resolveOptions(
     tokenMetrics: tokenMetrics(options.recordTokenUsage, env),
     maxFeatures: positive('maxFeatures', options.maxFeatures, 100),
     maxModels: positive('maxModels', options.maxModels, 200),
+    baggageMetricKeys:
+      options.baggageMetricKeys ?? keyList(env.TOKENMETER_BAGGAGE_METRIC_KEYS),
+    baggageSpanKeys:
+      options.baggageSpanKeys ?? keyList(env.TOKENMETER_BAGGAGE_SPAN_KEYS),
+    maxBaggageValues: positive(
+      'maxBaggageValues',
+      options.maxBaggageValues,
+      50,
+    ),
   };
+}
+
+function keyList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
 }
 
 function tokenMetrics(

@@ -2,6 +2,7 @@ import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 
+import { configureBudgetsFromEnv } from '../budget/registry.js';
 import { tokenmeterInstrumentations } from '../instrumentation/index.js';
 import { describeError, logger } from '../internal/diag.js';
 import { CostSpanProcessor } from '../processor/cost-span-processor.js';
@@ -34,8 +35,10 @@ export interface StartedTokenmeter {
  * standard `OTEL_*` variables, and flushes telemetry when the process is
  * about to exit. Returns undefined when `OTEL_SDK_DISABLED=true`.
  *
- * Throws `PriceConfigError` for a malformed price file, so that a bad
- * configuration stops the app at start-up.
+ * Throws `PriceConfigError` for a malformed price file and
+ * `BudgetConfigError` for malformed budgets (`TOKENMETER_BUDGETS_FILE`,
+ * `TOKENMETER_BUDGETS`), so that a bad configuration stops the app at
+ * start-up.
  */
 export function startTokenmeter(
   options: StartOptions = {},
@@ -45,6 +48,7 @@ export function startTokenmeter(
     return undefined;
   }
 
+  configureBudgetsFromEnv(env);
   const processor = new CostSpanProcessor(options.processor);
   const sdk = new NodeSDK({
     instrumentations: tokenmeterInstrumentations(env),

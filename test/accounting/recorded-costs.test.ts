@@ -15,7 +15,7 @@ import {
   instrumentBoth,
   send,
   type Clients,
-} from './support.js';
+} from '../support/sdk-clients.js';
 
 /** Usage as the provider reported it in a recorded response. */
 interface RecordedUsage {

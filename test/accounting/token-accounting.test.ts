@@ -9,7 +9,7 @@ import {
   clientsFor,
   genAiSpans,
   instrumentBoth,
-} from './support.js';
+} from '../support/sdk-clients.js';
 
 // Responses in the providers' formats, with the usage each rule needs.
 

@@ -7,6 +7,9 @@ import {
   measurePrompt,
 } from '../../src/breakdown/measure.js';
 
+// Lengths of JSON count 1.5 times in the default measure.
+const JSON_WEIGHT = 1.5;
+
 const WEATHER_TOOL = {
   type: 'function',
   function: { name: 'get_weather', parameters: { type: 'object' } },
@@ -37,16 +40,17 @@ describe('measurePrompt', () => {
     expect(segments).toEqual([
       {
         component: 'tool_definitions',
-        size: JSON.stringify([WEATHER_TOOL]).length,
+        size: JSON.stringify([WEATHER_TOOL]).length * JSON_WEIGHT,
       },
       { component: 'system', size: 'Be brief.'.length },
       { component: 'history', size: 'Hi'.length + 'Hello!'.length },
       { component: 'user_input', size: 'Weather in Oslo?'.length },
       {
         component: 'history',
-        size: JSON.stringify([
-          { id: 'c1', function: { name: 'get_weather', arguments: '{}' } },
-        ]).length,
+        size:
+          JSON.stringify([
+            { id: 'c1', function: { name: 'get_weather', arguments: '{}' } },
+          ]).length * JSON_WEIGHT,
       },
       { component: 'tool_results', size: 'Sunny'.length },
     ]);
@@ -136,8 +140,9 @@ describe('measurePrompt', () => {
       { component: 'user_input', size: 'Weather in Oslo?'.length },
       {
         component: 'history',
-        size: JSON.stringify({ name: 'get_weather', input: { city: 'Oslo' } })
-          .length,
+        size:
+          JSON.stringify({ name: 'get_weather', input: { city: 'Oslo' } })
+            .length * JSON_WEIGHT,
       },
       { component: 'tool_results', size: 'Sunny'.length },
     ]);
@@ -164,7 +169,7 @@ describe('measurePrompt', () => {
     expect(segments).toEqual([
       { component: 'system', size: 'Be brief.'.length },
       { component: 'user_input', size: 'Weather?'.length },
-      { component: 'history', size: '{"city":"Oslo"}'.length },
+      { component: 'history', size: '{"city":"Oslo"}'.length * JSON_WEIGHT },
       { component: 'tool_results', size: 'Sunny'.length },
     ]);
   });
@@ -205,7 +210,10 @@ describe('measureCompletion', () => {
       ),
     ).toEqual([
       { component: 'text', size: 8 },
-      { component: 'tool_calls', size: JSON.stringify(call).length },
+      {
+        component: 'tool_calls',
+        size: JSON.stringify(call).length * JSON_WEIGHT,
+      },
     ]);
   });
 });

@@ -32,13 +32,15 @@ describe('tokenmeter demo', () => {
   it('prints the cost of each feature per interaction', async () => {
     const { stdout } = await cli(['demo', '--interactions', '2']);
 
-    // claude-3-opus: 17 input and 137 output tokens at $15 and $75 per million.
+    // Two jokes on claude-3-opus, 17 input and 137 output tokens at $15 and
+    // $75 per million, and a third interaction whose pasted document the
+    // budget blocked, at no cost.
     expect(row(stdout, 'chat')).toEqual([
       'chat',
-      '2',
-      '1.0',
-      '154',
-      '$0.010530',
+      '3',
+      '0.7',
+      '103',
+      '$0.007020',
       '$0.021060',
     ]);
     // Two gpt-4o-mini calls: 57 + 125 input, 46 + 26 output tokens at
@@ -47,14 +49,27 @@ describe('tokenmeter demo', () => {
     expect(agent.slice(0, 4)).toEqual(['weather-agent', '2', '2.0', '254']);
     expect(Number(agent[4]?.slice(1))).toBeCloseTo(0.0000705, 5);
     expect(agent[5]).toBe('$0.000141');
-    // 8 embedding tokens at $0.02, then 24 input and 3 output tokens.
+    // 8 embedding tokens, then 24 input and 3 output tokens; the second
+    // time the answer comes from the cache, with no call.
     expect(row(stdout, 'ask-docs').slice(0, 4)).toEqual([
       'ask-docs',
       '2',
-      '2.0',
-      '35',
+      '1.0',
+      '18',
     ]);
     expect(stdout).toContain('Metrics went to the console');
+  });
+
+  it('shows where the spend goes, the savings and a blocked request', async () => {
+    const { stdout } = await cli(['demo', '--interactions', '2']);
+
+    expect(stdout).toContain('Where the spend goes:');
+    expect(stdout).toMatch(/weather-agent\s+.*tool_definitions \d+%/);
+    // The cached answer avoided 24 input and 3 output tokens of gpt-4o-mini.
+    expect(stdout).toContain('Saved by response cache: $0.000005');
+    expect(stdout).toMatch(
+      /This request is too long for chat: about [\d,]+ tokens, over the limit of 8,000\. Requests sent: 0\./,
+    );
   });
 
   it('sends metrics to the OTLP endpoint when one is set', async () => {

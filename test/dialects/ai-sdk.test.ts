@@ -6,7 +6,7 @@ import { withInteraction } from '../../src/interaction/with-interaction.js';
 import { CostSpanProcessor } from '../../src/processor/cost-span-processor.js';
 import type { Recording } from '../../src/replay/recording.js';
 import { ReplayServer } from '../../src/replay/server.js';
-import { catalogRates, instrumentBoth } from '../accounting/support.js';
+import { catalogRates, instrumentBoth } from '../support/sdk-clients.js';
 import { setupMetrics, total, type TestMetrics } from '../support/metrics.js';
 import { recording } from '../support/recordings.js';
 import { setupTracing, type TestTracing } from '../support/tracing.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CostSpanProcessor } from '../../src/processor/cost-span-processor.js';
 import type { Recording } from '../../src/replay/recording.js';
-import { catalogRates, instrumentBoth } from '../accounting/support.js';
+import { catalogRates, instrumentBoth } from '../support/sdk-clients.js';
 import { recording } from '../support/recordings.js';
 import { setupTracing, type TestTracing } from '../support/tracing.js';
 import { anthropicCacheRecording } from './recordings.js';

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 
 import type { Recording } from '../../src/replay/recording.js';
 import { ReplayServer } from '../../src/replay/server.js';
-import { clientsFor, genAiSpans, send } from '../accounting/support.js';
+import { clientsFor, genAiSpans, send } from '../support/sdk-clients.js';
 import type { TestTracing } from '../support/tracing.js';
 
 const run = promisify(execFile);

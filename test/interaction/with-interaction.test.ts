@@ -69,8 +69,10 @@ describe('withInteraction', () => {
         attributes: { 'app.customer': 'c1' },
       },
       (interaction) => {
-        expect(interaction).toEqual({ id: 'abc-123', feature: 'support' });
-        expect(activeInteraction()).toEqual(interaction);
+        expect(interaction.id).toBe('abc-123');
+        expect(interaction.feature).toBe('support');
+        expect(activeInteraction()?.id).toBe('abc-123');
+        expect(activeInteraction()?.feature).toBe('support');
 
         const baggage = propagation.getBaggage(context.active());
         expect(baggage?.getEntry('tokenmeter.feature')?.value).toBe('support');

@@ -5,7 +5,7 @@ import { withInteraction } from '../../src/interaction/with-interaction.js';
 import { CostSpanProcessor } from '../../src/processor/cost-span-processor.js';
 import { CountedDescendants } from '../../src/processor/counted-descendants.js';
 import { ReplayServer } from '../../src/replay/server.js';
-import { clientsFor, instrumentBoth } from '../accounting/support.js';
+import { clientsFor, instrumentBoth } from '../support/sdk-clients.js';
 import { setupMetrics, total, type TestMetrics } from '../support/metrics.js';
 import { recording } from '../support/recordings.js';
 import { setupTracing, type TestTracing } from '../support/tracing.js';

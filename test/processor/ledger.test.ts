@@ -6,6 +6,7 @@ import type { PricedCall } from '../../src/processor/types.js';
 function call(input: number, output: number, cost?: number): PricedCall {
   return {
     feature: 'f',
+    savings: [],
     call: {
       usage: {
         inputTokens: input,

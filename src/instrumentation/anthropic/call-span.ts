@@ -5,13 +5,12 @@ import { recordCallError, setUsageAttributes } from '../common/span.js';
 import { observeStream, type StreamEnd } from '../common/stream.js';
 import { readResponseDetails, responseAttributes } from './attributes.js';
 import {
-  estimateWithTokenizer,
-  lastReported,
+  estimateStoppedOutput,
   type OutputEstimate,
+  type StoppedStreamOutput,
 } from './estimate.js';
 import { logFailure, warnOnceSafely } from '../common/log.js';
 import { StreamedMessage } from './streamed-message.js';
-import type { AnthropicInstrumentationConfig } from './types.js';
 import { hasInvalidCount, readReportedUsage, toCallUsage } from './usage.js';
 import type { ReportedUsage } from './usage.js';
 
@@ -21,9 +20,7 @@ export interface CallSpanOptions {
   /** True when the request asked for a stream (`stream: true`). */
   streamed: boolean;
   model?: string;
-  stoppedStreamOutput: NonNullable<
-    AnthropicInstrumentationConfig['stoppedStreamOutput']
-  >;
+  stoppedStreamOutput: StoppedStreamOutput;
 }
 
 /**
@@ -103,41 +100,20 @@ export class CallSpan {
       }
     });
 
-    if (!message.started || message.finalUsageSeen) {
+    if (!message.stoppedEarly) {
       this.guard(() => this.recordUsage(message.usage));
       this.end(endTime);
       return;
     }
-    this.estimateOutput(message, (estimate) => {
-      this.guard(() => this.recordUsage(message.usage, estimate));
-      this.end(endTime);
-    });
-  }
-
-  /**
-   * Estimates the output of a stream that stopped after `message_start`,
-   * which reports the input counts, and before `message_delta`, which
-   * reports the final output count.
-   */
-  private estimateOutput(
-    message: StreamedMessage,
-    done: (estimate: OutputEstimate) => void,
-  ): void {
-    const output = {
-      model: message.details.model ?? this.options.model,
-      text: message.streamedText(),
-      lastReported: numberOrUndefined(message.usage.output),
-    };
-    if (this.options.stoppedStreamOutput === 'last_reported') {
-      done(lastReported(output));
-      return;
-    }
-    try {
-      estimateWithTokenizer(output, done);
-    } catch (error) {
-      logFailure('Estimating the output of a stopped stream', error);
-      done(lastReported(output));
-    }
+    const output = message.stoppedOutput(this.options.model);
+    estimateStoppedOutput(
+      output,
+      this.options.stoppedStreamOutput,
+      (estimate) => {
+        this.guard(() => this.recordUsage(message.usage, estimate));
+        this.end(endTime);
+      },
+    );
   }
 
   private recordUsage(reported: ReportedUsage, estimate?: OutputEstimate) {
@@ -182,8 +158,4 @@ function isAbortError(error: unknown): boolean {
     name === 'APIUserAbortError' ||
     (error instanceof Error && error.name === 'AbortError')
   );
-}
-
-function numberOrUndefined(value: unknown): number | undefined {
-  return typeof value === 'number' ? value : undefined;
 }

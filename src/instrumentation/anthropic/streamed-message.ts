@@ -3,6 +3,7 @@ import {
   stringOrUndefined,
   type ResponseDetails,
 } from './attributes.js';
+import type { StoppedOutput } from './estimate.js';
 import {
   mergeReportedUsage,
   readReportedUsage,
@@ -59,6 +60,25 @@ export class StreamedMessage {
   /** Joins the text, thinking and tool input kept so far. */
   streamedText(): string {
     return this.chunks.join('');
+  }
+
+  /**
+   * Tells whether the stream stopped after `message_start`, which reports
+   * the input counts, and before `message_delta`, which reports the final
+   * output count, so that its output has to be estimated.
+   */
+  get stoppedEarly(): boolean {
+    return this.started && !this.finalUsageSeen;
+  }
+
+  /** Returns the output known so far; `model` is the requested model. */
+  stoppedOutput(model: string | undefined): StoppedOutput {
+    const lastReported = this.usage.output;
+    return {
+      model: this.details.model ?? model,
+      text: this.streamedText(),
+      lastReported: typeof lastReported === 'number' ? lastReported : undefined,
+    };
   }
 
   private start(message: unknown): void {

@@ -6,8 +6,17 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 
-import { requestAttributes, spanName } from './attributes.js';
+import { withCallAttributes } from '../../interaction/call-attributes.js';
+import {
+  prepareCall,
+  type OutputLimit,
+  type PreparedCall,
+} from '../common/before-call.js';
+import { rejectedCall } from '../common/blocked-call.js';
+import { recordCallError } from '../common/span.js';
+import { providerName, requestAttributes, spanName } from './attributes.js';
 import { CallSpan } from './call-span.js';
+import { estimateOnSdkSpan } from './sdk-span.js';
 import type { MessagesMethod, MessagesResource } from './internal-types.js';
 import { logFailure, warnOnceSafely } from '../common/log.js';
 import type { AnthropicInstrumentationConfig } from './types.js';
@@ -45,12 +54,104 @@ export function wrapCreate(
     }
 
     createCalls += 1;
-    const call = startCall(this, args[0], wrapper);
-    if (!call) {
-      return original.apply(this, args);
+    const prepared = prepare(this, args[0]);
+    if (prepared?.blocked) {
+      return blockCall(this, args[0], prepared, wrapper);
     }
-    return runTraced(call, () => original.apply(this, args));
+    const callArgs =
+      prepared && prepared.params !== args[0]
+        ? [prepared.params, ...args.slice(1)]
+        : args;
+    const call = startCall(this, callArgs[0], wrapper, prepared);
+    if (!call) {
+      const result = runForSdkSpan(prepared, () =>
+        original.apply(this, callArgs),
+      );
+      estimateOnSdkSpan(this, result, callArgs[0], wrapper.config());
+      return result;
+    }
+    return runTraced(call, () => original.apply(this, callArgs));
   };
+}
+
+/** The output token limit of the Messages API, which budgets clamp. */
+const MAX_TOKENS: OutputLimit = {
+  read: (params) =>
+    typeof params.max_tokens === 'number' ? params.max_tokens : undefined,
+  write: (params, limit) => ({ ...params, max_tokens: limit }),
+};
+
+/**
+ * Sizes the prompt for the cost breakdown and checks the call's budget, or
+ * returns undefined when that fails, so the call goes ahead untouched.
+ */
+function prepare(
+  resource: MessagesResource,
+  params: unknown,
+): PreparedCall | undefined {
+  if (!isRecord(params)) {
+    return undefined;
+  }
+  try {
+    return prepareCall({
+      provider: providerName(resource._client?.baseURL),
+      model: typeof params.model === 'string' ? params.model : undefined,
+      params,
+      outputLimit: MAX_TOKENS,
+    });
+  } catch (error) {
+    logFailure('Preparing an Anthropic call', error);
+    return undefined;
+  }
+}
+
+/**
+ * Refuses a call that a budget blocks: it is not sent, its span records the
+ * budget error, and the app gets a promise rejected with that error.
+ */
+function blockCall(
+  resource: MessagesResource,
+  params: unknown,
+  prepared: PreparedCall,
+  wrapper: WrapperContext,
+): unknown {
+  const error = prepared.blocked!;
+  try {
+    const request = isRecord(params) ? params : {};
+    const span = wrapper.tracer().startSpan(spanName(request.model), {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        ...requestAttributes(request, resource._client?.baseURL),
+        ...prepared.attributes,
+      },
+    });
+    addEvents(span, prepared);
+    recordCallError(span, error);
+    span.end();
+  } catch (failure) {
+    logFailure('Recording a blocked Anthropic call', failure);
+  }
+  return rejectedCall(error);
+}
+
+/**
+ * Runs a call whose span the SDK starts itself, handing that span the
+ * prompt breakdown and budget outcome through the context.
+ */
+function runForSdkSpan(
+  prepared: PreparedCall | undefined,
+  run: () => unknown,
+): unknown {
+  if (prepared === undefined) {
+    return run();
+  }
+  return context.with(withCallAttributes(context.active(), prepared), run);
+}
+
+function addEvents(span: Span, prepared: PreparedCall): void {
+  for (const event of prepared.events) {
+    span.addEvent(event.name, event.attributes);
+  }
 }
 
 /**
@@ -100,6 +201,7 @@ function startCall(
   resource: MessagesResource,
   params: unknown,
   wrapper: WrapperContext,
+  prepared: PreparedCall | undefined,
 ): StartedCall | undefined {
   try {
     if (tracesItself(resource)) {
@@ -109,8 +211,14 @@ function startCall(
     const request = isRecord(params) ? params : {};
     const span = wrapper.tracer().startSpan(spanName(request.model), {
       kind: SpanKind.CLIENT,
-      attributes: requestAttributes(request, resource._client?.baseURL),
+      attributes: {
+        ...requestAttributes(request, resource._client?.baseURL),
+        ...prepared?.attributes,
+      },
     });
+    if (prepared) {
+      addEvents(span, prepared);
+    }
     return {
       span: newCallSpan(span, request, wrapper.config()),
       context: trace.setSpan(context.active(), span),

@@ -1,12 +1,14 @@
 import type { Span } from '@opentelemetry/api';
 
 import { observeAsyncIterable } from '../common/async-iterable.js';
-import { isRecord } from '../common/attributes.js';
+import { isRecord, type UnknownRecord } from '../common/attributes.js';
 import { logFailure, warnOnceSafely } from '../common/log.js';
 import { recordCallError, setUsageAttributes } from '../common/span.js';
 import type { StreamEnd } from '../common/stream.js';
+import { TOKENMETER_ESTIMATE_METHOD_VALUE_LAST_REPORTED } from '../../semconv.js';
 import {
   decodeText,
+  parseRequestBody,
   responseAttributes,
   serverAttributes,
   type ResponseDetails,
@@ -19,8 +21,9 @@ import {
   type UncachedCounts,
 } from './counts.js';
 import { readInvokeModelBody, type BodyReading } from './invoke-model-body.js';
-import type { Operation } from './operations.js';
+import { isStreamed, type Operation } from './operations.js';
 import type { HttpExchangeSink } from './response-headers.js';
+import { BedrockStreamEstimator } from './stream-estimate.js';
 import {
   INVOCATION_METRICS_KEY,
   readConverseUsage,
@@ -38,17 +41,25 @@ import {
  */
 export class BedrockCall implements HttpExchangeSink {
   private readonly details: ResponseDetails = { finishReasons: [] };
+  /** Estimates the usage of a stream that ends before its counts. */
+  private readonly estimator: BedrockStreamEstimator | undefined;
   /** Counts from the response body or its stream, in the model's format. */
   private bodyCounts: UncachedCounts | undefined;
   /** Counts from `amazon-bedrock-invocationMetrics`, which win. */
   private metricCounts: UncachedCounts | undefined;
+  /** Set once a stream has sent the event with its final counts. */
+  private finalCountsSeen = false;
   private headers: Record<string, unknown> | undefined;
   private ended = false;
 
+  /** `input` is the command's input, read when a streamed call starts. */
   constructor(
     private readonly span: Span,
     private readonly operation: Operation,
-  ) {}
+    input: UnknownRecord,
+  ) {
+    this.estimator = streamEstimator(operation, input);
+  }
 
   /** Keeps the headers of the HTTP response and the server it came from. */
   onHttpResponse(request: unknown, headers: Record<string, unknown>): void {
@@ -137,11 +148,13 @@ export class BedrockCall implements HttpExchangeSink {
     if (!isRecord(event)) {
       return;
     }
+    this.estimator?.add(event);
     if (isRecord(event.messageStop)) {
       this.addFinishReason(event.messageStop.stopReason);
     }
     if (isRecord(event.metadata)) {
       this.bodyCounts = readConverseUsage(event.metadata.usage);
+      this.finalCountsSeen ||= this.bodyCounts !== undefined;
     }
   }
 
@@ -152,10 +165,12 @@ export class BedrockCall implements HttpExchangeSink {
     if (!isRecord(body)) {
       return;
     }
+    this.estimator?.add(body);
     const metrics = readInvocationMetrics(body[INVOCATION_METRICS_KEY]);
     if (metrics) {
       this.metricCounts = metrics;
     }
+    this.finalCountsSeen ||= metrics !== undefined || hasFinalCounts(body);
     this.addReading(readInvokeModelBody(body));
   }
 
@@ -175,24 +190,48 @@ export class BedrockCall implements HttpExchangeSink {
   }
 
   private endStream(end: StreamEnd): void {
+    const endTime = new Date();
+    let pending: Promise<void> | undefined;
     this.guard(() => {
       if (end.kind === 'error' && !isAbortError(end.error)) {
         recordCallError(this.span, end.error);
       }
-      this.record();
+      if (this.finalCountsSeen || this.estimator === undefined) {
+        this.record();
+        return;
+      }
+      // The counts reported so far stay if the tokenizer fails to load.
+      this.record(TOKENMETER_ESTIMATE_METHOD_VALUE_LAST_REPORTED);
+      pending = this.estimator.estimate(this.bodyCounts, (usage) =>
+        setUsageAttributes(this.span, usage),
+      );
     });
-    this.end();
+    this.endAfter(pending, endTime);
+  }
+
+  /**
+   * Ends the span now, or once `pending` settles, with `endTime`: the span
+   * keeps the time the stream ended, not the time the tokenizer loaded.
+   */
+  private endAfter(pending: Promise<void> | undefined, endTime: Date): void {
+    if (pending === undefined) {
+      this.end();
+      return;
+    }
+    void pending
+      .catch((error: unknown) =>
+        logFailure('Estimating a Bedrock stream', error),
+      )
+      .finally(() => this.end(endTime));
   }
 
   /**
    * Writes the response attributes and the usage, from the first source
    * that has counts: the invocation metrics of a stream, the body in the
-   * model's format, then the token count headers.
-   *
-   * NOTE: a stream stopped before its last event, which carries the
-   * counts, gets no usage attributes, so its cost is not counted.
+   * model's format, then the token count headers. `estimateMethod` marks
+   * counts that a stream reported before it stopped.
    */
-  private record(): void {
+  private record(estimateMethod?: string): void {
     this.span.setAttributes(responseAttributes(this.details));
     const counts = [
       this.metricCounts,
@@ -209,15 +248,15 @@ export class BedrockCall implements HttpExchangeSink {
           'off its span. Later ones are not logged.',
       );
     }
-    setUsageAttributes(this.span, toCallUsage(counts));
+    setUsageAttributes(this.span, { ...toCallUsage(counts), estimateMethod });
   }
 
-  private end(): void {
+  private end(endTime?: Date): void {
     if (this.ended) {
       return;
     }
     this.ended = true;
-    this.guard(() => this.span.end());
+    this.guard(() => this.span.end(endTime));
   }
 
   private guard(step: () => void): void {
@@ -227,6 +266,33 @@ export class BedrockCall implements HttpExchangeSink {
       logFailure('Recording a Bedrock call', error);
     }
   }
+}
+
+/**
+ * Builds the estimator of a streamed call from its command input: a
+ * Converse input as it is, an InvokeModel input's parsed body.
+ */
+function streamEstimator(
+  operation: Operation,
+  input: UnknownRecord,
+): BedrockStreamEstimator | undefined {
+  if (!isStreamed(operation)) {
+    return undefined;
+  }
+  const request =
+    operation === 'ConverseStream' ? input : parseRequestBody(input.body);
+  return new BedrockStreamEstimator(input.modelId, request ?? {});
+}
+
+/**
+ * Tells whether an InvokeModel stream chunk carries the final counts in
+ * its model's format: Anthropic's `message_delta`, Nova's `metadata`.
+ */
+function hasFinalCounts(body: UnknownRecord): boolean {
+  return (
+    body.type === 'message_delta' ||
+    (isRecord(body.metadata) && isRecord(body.metadata.usage))
+  );
 }
 
 /** Parses a JSON body given as bytes or text, or returns undefined. */

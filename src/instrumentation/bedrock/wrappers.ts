@@ -75,17 +75,15 @@ function startCall(
     }
 
     const input = (command as { input?: unknown }).input;
-    const attributes = requestAttributes(
-      operation,
-      isRecord(input) ? input : {},
-    );
+    const request = isRecord(input) ? input : {};
+    const attributes = requestAttributes(operation, request);
     const span = wrapper.tracer().startSpan(spanName(attributes), {
       kind: SpanKind.CLIENT,
       attributes,
     });
     addHeadersMiddleware(client);
     return {
-      call: new BedrockCall(span, operation),
+      call: new BedrockCall(span, operation, request),
       context: trace.setSpan(context.active(), span),
     };
   } catch (error) {

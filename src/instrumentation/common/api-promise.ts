@@ -2,8 +2,13 @@ import { logger, describeError } from '../../internal/diag.js';
 
 /** What an instrumentation learns about one SDK call as it settles. */
 export interface CallObserver {
-  /** The parsed response: a body object, or the SDK's stream object. */
-  onParsed(value: unknown): void;
+  /**
+   * The parsed response: a body object, or the SDK's stream object.
+   * `props` is what the APIPromise parsed it from: in openai 5 to 7 and
+   * @anthropic-ai/sdk 0.50 and later, the response with the request's
+   * `options` and `controller`.
+   */
+  onParsed(value: unknown, props: unknown): void;
   /** The request failed; `error` is what the SDK rejects with. */
   onError(error: unknown): void;
   /**
@@ -142,7 +147,7 @@ function wrapParseResponse(
     const parsed = Promise.resolve(parseResponse.apply(this, args));
     return parsed.then(
       (value) => {
-        observer.onParsed(value);
+        observer.onParsed(value, args.at(-1));
         return value;
       },
       (error: unknown) => {
@@ -169,7 +174,7 @@ function onceObserver(observer: CallObserver): CallObserver {
   };
 
   return {
-    onParsed: (value) => guard(() => observer.onParsed(value)),
+    onParsed: (value, props) => guard(() => observer.onParsed(value, props)),
     onError: (error) => guard(() => observer.onError(error)),
     onUnparsed: () => guard(() => observer.onUnparsed()),
   };

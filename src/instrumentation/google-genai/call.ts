@@ -1,10 +1,23 @@
 import type { Span } from '@opentelemetry/api';
 
-import { TOKENMETER_ESTIMATE_METHOD_VALUE_LAST_REPORTED } from '../../semconv.js';
+import {
+  TOKENMETER_ESTIMATE_METHOD_VALUE_LAST_REPORTED,
+  TOKENMETER_ESTIMATE_METHOD_VALUE_LAST_REPORTED_PLUS_PREFIX,
+} from '../../semconv.js';
+import {
+  encodingForModel,
+  type EncodingChoice,
+  type TokenCounter,
+} from '../../tokenizer/index.js';
 import { observeAsyncIterator } from '../common/async-iterable.js';
 import { logFailure, warnOnceSafely } from '../common/log.js';
-import { recordCallError, setUsageAttributes } from '../common/span.js';
+import {
+  recordCallError,
+  setUsageAttributes,
+  type CallUsage,
+} from '../common/span.js';
 import type { StreamEnd } from '../common/stream.js';
+import { tokenizerMethod, withTokenCounter } from '../common/token-estimate.js';
 import {
   readResponseDetails,
   responseAttributes,
@@ -16,6 +29,7 @@ import {
   toCallUsage,
   type ReportedUsage,
 } from './usage.js';
+import { UncountedText } from './uncounted-text.js';
 
 /**
  * The span of one request that `generateContentInternal` or
@@ -28,6 +42,7 @@ import {
  */
 export class GenerateContentCall {
   private readonly details: ResponseDetails = { finishReasons: new Map() };
+  private readonly uncounted = new UncountedText();
   private usageMetadata: unknown;
   private ended = false;
 
@@ -95,9 +110,14 @@ export class GenerateContentCall {
     if (metadata !== undefined && metadata !== null) {
       this.usageMetadata = metadata;
     }
+    if (this.streamed) {
+      this.uncounted.add(response);
+    }
   }
 
   private endStream(end: StreamEnd): void {
+    const endTime = new Date();
+    let pending: Promise<void> | undefined;
     this.guard(() => {
       if (end.kind === 'error' && !isAbortError(end.error)) {
         recordCallError(this.span, end.error);
@@ -106,31 +126,89 @@ export class GenerateContentCall {
       // finish reason, reported usage only up to the chunk it stopped at.
       const final = end.kind === 'done' || this.details.finishReasons.size > 0;
       this.record(!final);
+      if (!final && !this.uncounted.isEmpty) {
+        pending = withTokenCounter(this.encoding().encoding, (counter) =>
+          this.recordUncounted(counter),
+        );
+      }
     });
-    this.end();
+    this.endAfter(pending, endTime);
   }
 
+  /**
+   * Writes the response attributes and the usage reported last, marked as
+   * a lower bound (`last_reported`) when `partial`: the stream stopped
+   * before its final chunk.
+   */
   private record(partial: boolean): void {
     this.span.setAttributes(responseAttributes(this.details));
-    if (this.usageMetadata === undefined) {
+    const usage = this.reportedUsage();
+    if (usage === undefined) {
       return;
     }
-
-    const reported = readReportedUsage(this.usageMetadata);
-    warnIfInvalid(reported);
-    const usage = toCallUsage(reported);
     if (partial) {
       usage.estimateMethod = TOKENMETER_ESTIMATE_METHOD_VALUE_LAST_REPORTED;
     }
     setUsageAttributes(this.span, usage);
   }
 
-  private end(): void {
+  /**
+   * Adds the text streamed after the last count of the candidates' tokens
+   * to the output, counted with o200k_base in place of Gemini's tokenizer,
+   * which is not public. Thought text counts as output too; the reasoning
+   * count stays as reported.
+   */
+  private recordUncounted(counter: TokenCounter): void {
+    let counted = 0;
+    for (const text of this.uncounted.candidateTexts()) {
+      counted += counter.count(text);
+    }
+
+    const usage: CallUsage = this.reportedUsage() ?? {};
+    const method = tokenizerMethod(this.encoding());
+    usage.outputTokens = (usage.outputTokens ?? 0) + counted;
+    usage.estimateMethod =
+      this.usageMetadata === undefined
+        ? method
+        : TOKENMETER_ESTIMATE_METHOD_VALUE_LAST_REPORTED_PLUS_PREFIX + method;
+    setUsageAttributes(this.span, usage);
+  }
+
+  private reportedUsage(): CallUsage | undefined {
+    if (this.usageMetadata === undefined) {
+      return undefined;
+    }
+    const reported = readReportedUsage(this.usageMetadata);
+    warnIfInvalid(reported);
+    return toCallUsage(reported);
+  }
+
+  private encoding(): EncodingChoice {
+    return encodingForModel(this.details.model);
+  }
+
+  /**
+   * Ends the span now, or once `pending` settles, with `endTime`: the span
+   * keeps the time the stream ended, not the time the tokenizer loaded.
+   */
+  private endAfter(pending: Promise<void> | undefined, endTime: Date): void {
+    if (pending === undefined) {
+      this.end();
+      return;
+    }
+    void pending
+      .catch((error: unknown) =>
+        logFailure('Counting the rest of a Google GenAI stream', error),
+      )
+      .finally(() => this.end(endTime));
+  }
+
+  private end(endTime?: Date): void {
     if (this.ended) {
       return;
     }
     this.ended = true;
-    this.guard(() => this.span.end());
+    this.guard(() => this.span.end(endTime));
   }
 
   private guard(step: () => void): void {

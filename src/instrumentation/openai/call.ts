@@ -9,7 +9,11 @@ import {
 } from '@opentelemetry/api';
 
 import { describeError, logger, warnOnce } from '../../internal/diag.js';
-import { ATTR_GEN_AI_REQUEST_MODEL } from '../../semconv.js';
+import {
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+} from '../../semconv.js';
+import { prepareCall } from '../common/before-call.js';
 import { observeApiPromise, type CallObserver } from '../common/api-promise.js';
 import { recordCallError } from '../common/span.js';
 import {
@@ -51,11 +55,23 @@ export function startCall(options: StartCallOptions): CallTelemetry {
     ...operation.attributes,
   };
 
+  const prepared = prepareCall({
+    provider: textOf(attributes[ATTR_GEN_AI_PROVIDER_NAME]),
+    model: typeof params.model === 'string' ? params.model : undefined,
+    params: operation.params,
+    outputLimit: definition.outputLimit,
+  });
+  operation.params = prepared.params;
+  Object.assign(attributes, prepared.attributes);
+
   const span = options.tracer.startSpan(
     spanName(definition.operationName, attributes),
     { kind: SpanKind.CLIENT, attributes },
   );
-  return new CallTelemetry(span, operation);
+  for (const event of prepared.events) {
+    span.addEvent(event.name, event.attributes);
+  }
+  return new CallTelemetry(span, operation, prepared.blocked);
 }
 
 /** Names a span `{operation} {model}`, as the GenAI conventions specify. */
@@ -82,6 +98,8 @@ export class CallTelemetry {
   constructor(
     private readonly span: Span,
     private readonly operation: OperationCall,
+    /** The budget error that stops the call, when a budget blocks it. */
+    readonly blocked?: Error,
   ) {
     this.context = trace.setSpan(context.active(), span);
   }
@@ -127,15 +145,17 @@ export class CallTelemetry {
   }
 
   private onParsed(value: unknown): void {
+    const endTime = performance.now();
     let streaming = false;
+    let pending: Promise<void> | undefined;
     try {
       streaming = this.followStream(value);
       if (!streaming) {
-        this.operation.recordResponse(this.span, value);
+        pending = this.operation.recordResponse(this.span, value);
       }
     } finally {
       if (!streaming) {
-        this.end();
+        this.endAfter(pending, endTime);
       }
     }
   }
@@ -163,15 +183,22 @@ export class CallTelemetry {
       }
       pending = accumulator.finish(this.span, end);
     } finally {
-      if (pending === undefined) {
-        this.end();
-      }
+      this.endAfter(pending, endTime);
     }
+  }
 
-    // The span keeps the time the stream ended, not the time the wait did.
+  /**
+   * Ends the span now, or once `pending` settles, with `endTime`: the span
+   * keeps the time the response or stream ended, not the time the wait did.
+   */
+  private endAfter(pending: Promise<void> | undefined, endTime: number): void {
+    if (pending === undefined) {
+      this.end();
+      return;
+    }
     void pending
-      ?.catch((error: unknown) => {
-        logger.error(`Failed to record a stream: ${describeError(error)}`);
+      .catch((error: unknown) => {
+        logger.error(`Failed to record a response: ${describeError(error)}`);
       })
       .finally(() => this.end(endTime));
   }
@@ -184,4 +211,8 @@ export class CallTelemetry {
     this.ended = true;
     this.span.end(endTime);
   }
+}
+
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }

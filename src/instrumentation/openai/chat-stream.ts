@@ -1,9 +1,9 @@
 import type { Span } from '@opentelemetry/api';
 
 import { setUsageAttributes } from '../common/span.js';
-import type { ChatUsageEstimator } from './chat-estimate.js';
 import type { StreamAccumulator } from './internal-types.js';
 import { setResponseAttributes } from './response-attributes.js';
+import type { UsageEstimator } from './usage-estimate.js';
 import { readChatUsage } from './usage.js';
 import {
   isRecord,
@@ -38,7 +38,7 @@ export class ChatStreamAccumulator implements StreamAccumulator {
   private readonly finishReasons = new Map<number, string>();
   private readonly outputs = new Map<number, ChoiceOutput>();
 
-  constructor(private readonly estimator: ChatUsageEstimator) {}
+  constructor(private readonly estimator: UsageEstimator) {}
 
   add(chunk: unknown): void {
     if (!isRecord(chunk)) {

@@ -2,7 +2,6 @@ import type { Span } from '@opentelemetry/api';
 
 import { GEN_AI_OPERATION_NAME_VALUE_CHAT } from '../../semconv.js';
 import { setUsageAttributes } from '../common/span.js';
-import { ChatUsageEstimator } from './chat-estimate.js';
 import { ChatStreamAccumulator } from './chat-stream.js';
 import type {
   OperationCall,
@@ -15,27 +14,46 @@ import {
   setResponseAttributes,
 } from './response-attributes.js';
 import type { OpenAIInstrumentationConfig } from './types.js';
+import { chatUsageEstimator, type UsageEstimator } from './usage-estimate.js';
 import { readChatUsage } from './usage.js';
 import { isRecord, type UnknownRecord } from './values.js';
 
 /** `chat.completions.create`, streamed or not. */
 export const chatCompletions: OperationDefinition = {
   operationName: GEN_AI_OPERATION_NAME_VALUE_CHAT,
+  outputLimit: {
+    read: (params) =>
+      numberOrUndefined(params.max_completion_tokens ?? params.max_tokens),
+    // The request keeps the field it used; newer models take only
+    // max_completion_tokens, which every chat model accepts.
+    write: (params, limit) =>
+      params.max_tokens !== undefined &&
+      params.max_completion_tokens === undefined
+        ? { ...params, max_tokens: limit }
+        : { ...params, max_completion_tokens: limit },
+  },
   start: startChatCompletion,
 };
+
+function numberOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value)
+    ? value
+    : undefined;
+}
 
 function startChatCompletion(
   params: UnknownRecord,
   config: OpenAIInstrumentationConfig,
 ): OperationCall {
   const sent = withStreamUsage(params, config);
+  const estimator = chatUsageEstimator(sent);
   const call: OperationCall = {
     params: sent,
     attributes: chatRequestAttributes(sent),
-    recordResponse: recordChatCompletion,
+    recordResponse: (span, body) => recordChatCompletion(span, body, estimator),
   };
   if (sent.stream === true) {
-    call.startStream = prepareStream(sent);
+    call.startStream = prepareStream(sent, estimator);
   }
   return call;
 }
@@ -60,8 +78,10 @@ function withStreamUsage(
   return { ...params, stream_options: { ...options, include_usage: true } };
 }
 
-function prepareStream(params: UnknownRecord): () => StreamAccumulator {
-  const estimator = new ChatUsageEstimator(params);
+function prepareStream(
+  params: UnknownRecord,
+  estimator: UsageEstimator,
+): () => StreamAccumulator {
   if (!requestsUsage(params)) {
     estimator.preload();
   }
@@ -73,9 +93,18 @@ function requestsUsage(params: UnknownRecord): boolean {
   return isRecord(options) && options.include_usage === true;
 }
 
-function recordChatCompletion(span: Span, body: unknown): void {
+/**
+ * Writes the attributes of a chat completion. A completion without usage,
+ * as some OpenAI-compatible servers send, gets usage estimated from the
+ * request and its choices.
+ */
+function recordChatCompletion(
+  span: Span,
+  body: unknown,
+  estimator: UsageEstimator,
+): Promise<void> | undefined {
   if (!isRecord(body)) {
-    return;
+    return undefined;
   }
 
   setResponseAttributes(span, {
@@ -87,5 +116,38 @@ function recordChatCompletion(span: Span, body: unknown): void {
   const usage = readChatUsage(body.usage);
   if (usage !== undefined) {
     setUsageAttributes(span, usage);
+    return undefined;
   }
+  return estimator.estimate(choiceTexts(body.choices), (estimate) =>
+    setUsageAttributes(span, estimate),
+  );
+}
+
+/**
+ * Reads the output texts of each choice's message: content, refusal, and
+ * the names and arguments of its tool calls, as a stream's are read.
+ */
+function choiceTexts(choices: unknown): string[] {
+  const texts: unknown[] = [];
+  for (const choice of Array.isArray(choices) ? choices : []) {
+    if (isRecord(choice) && isRecord(choice.message)) {
+      texts.push(...messageTexts(choice.message));
+    }
+  }
+  return texts.filter((text): text is string => typeof text === 'string');
+}
+
+function messageTexts(message: UnknownRecord): unknown[] {
+  const texts = [message.content, message.refusal];
+  const calls: unknown[] = Array.isArray(message.tool_calls)
+    ? message.tool_calls
+    : [];
+  // The deprecated `function_call` is read like a tool call of its own.
+  for (const call of [...calls, { function: message.function_call }]) {
+    const callee = isRecord(call) ? (call.function ?? call.custom) : {};
+    if (isRecord(callee)) {
+      texts.push(callee.name, callee.arguments, callee.input);
+    }
+  }
+  return texts;
 }

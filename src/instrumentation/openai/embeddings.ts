@@ -22,7 +22,7 @@ function startEmbeddings(params: UnknownRecord): OperationCall {
   };
 }
 
-function recordEmbeddings(span: Span, body: unknown): void {
+function recordEmbeddings(span: Span, body: unknown): undefined {
   if (!isRecord(body)) {
     return;
   }

@@ -1,5 +1,6 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 
+import type { OutputLimit } from '../common/before-call.js';
 import type { StreamEnd } from '../common/stream.js';
 import type { OpenAIInstrumentationConfig } from './types.js';
 import type { UnknownRecord } from './values.js';
@@ -8,6 +9,8 @@ import type { UnknownRecord } from './values.js';
 export interface OperationDefinition {
   /** The `gen_ai.operation.name` of its spans. */
   operationName: string;
+  /** The request field that limits output tokens, which budgets clamp. */
+  outputLimit?: OutputLimit;
   /** Reads the request of one call, before it is sent. */
   start(
     params: UnknownRecord,
@@ -21,8 +24,12 @@ export interface OperationCall {
   params: UnknownRecord;
   /** Attributes of the request, besides the ones all operations share. */
   attributes: Attributes;
-  /** Writes the attributes of a parsed, non-streamed response. */
-  recordResponse(span: Span, body: unknown): void;
+  /**
+   * Writes the attributes of a parsed, non-streamed response. Returns a
+   * promise when it has to wait, for example for the tokenizer to load, and
+   * the span ends once the promise settles.
+   */
+  recordResponse(span: Span, body: unknown): Promise<void> | undefined;
   /** Starts reading a streamed response. Absent for other requests. */
   startStream?: () => StreamAccumulator;
 }

@@ -1,6 +1,7 @@
 import { context, type Tracer } from '@opentelemetry/api';
 
 import { describeError, logger } from '../../internal/diag.js';
+import { rejectedCall } from '../common/blocked-call.js';
 import { startCall, type CallTelemetry } from './call.js';
 import type { OperationDefinition } from './internal-types.js';
 import type { OpenAIInstrumentationConfig } from './types.js';
@@ -47,6 +48,10 @@ export function patchCreate(
         return original.apply(this, args);
       }
 
+      if (call.blocked) {
+        call.fail(call.blocked);
+        return rejectedCall(call.blocked);
+      }
       const callArgs =
         call.params === params ? args : [call.params, ...args.slice(1)];
       return runCall(call, () => original.apply(this, callArgs));

@@ -6,7 +6,9 @@ import {
   ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_RESPONSE_MODEL,
 } from '../../semconv.js';
+import { setUsageAttributes } from '../common/span.js';
 import { putString, putStrings } from './attributes.js';
+import { countWebSearches, readResponsesUsage } from './usage.js';
 import { isRecord, readString, type UnknownRecord } from './values.js';
 
 /** The response fields that become span attributes, as received. */
@@ -70,4 +72,39 @@ export function responseFinishReasons(response: UnknownRecord): string[] {
     (isRecord(details) ? readString(details.reason) : undefined) ??
     (UNFINISHED_STATUSES.has(status ?? '') ? undefined : status);
   return reason === undefined ? [] : [reason];
+}
+
+/**
+ * Writes the id, model, service tier and finish reason of a Responses API
+ * `response` object.
+ */
+export function setResponseObjectAttributes(
+  span: Span,
+  response: UnknownRecord,
+): void {
+  setResponseAttributes(span, {
+    id: response.id,
+    model: response.model,
+    serviceTier: response.service_tier,
+    finishReasons: responseFinishReasons(response),
+  });
+}
+
+/**
+ * Writes the usage that a response reports, with its web searches, and
+ * returns false, writing nothing, when it reports none.
+ */
+export function setResponseObjectUsage(
+  span: Span,
+  response: UnknownRecord,
+): boolean {
+  const usage = readResponsesUsage(response.usage);
+  if (usage === undefined) {
+    return false;
+  }
+  setUsageAttributes(span, {
+    ...usage,
+    webSearchCalls: countWebSearches(response.output),
+  });
+  return true;
 }

@@ -2,17 +2,18 @@ import type { Span } from '@opentelemetry/api';
 
 import { GEN_AI_OPERATION_NAME_VALUE_CHAT } from '../../semconv.js';
 import { setUsageAttributes } from '../common/span.js';
-import type {
-  OperationCall,
-  OperationDefinition,
-  StreamAccumulator,
-} from './internal-types.js';
+import type { OperationCall, OperationDefinition } from './internal-types.js';
 import { responsesRequestAttributes } from './request-attributes.js';
 import {
-  responseFinishReasons,
-  setResponseAttributes,
+  setResponseObjectAttributes,
+  setResponseObjectUsage,
 } from './response-attributes.js';
-import { countWebSearches, readResponsesUsage } from './usage.js';
+import { responseOutputTexts } from './responses-output.js';
+import { ResponseStreamAccumulator } from './responses-stream.js';
+import {
+  responsesUsageEstimator,
+  type UsageEstimator,
+} from './usage-estimate.js';
 import { isRecord, type UnknownRecord } from './values.js';
 
 /**
@@ -25,60 +26,37 @@ export const responses: OperationDefinition = {
 };
 
 function startResponse(params: UnknownRecord): OperationCall {
+  const estimator = responsesUsageEstimator(params);
   const call: OperationCall = {
     params,
     attributes: responsesRequestAttributes(params),
-    recordResponse,
+    recordResponse: (span, body) => recordResponse(span, body, estimator),
   };
   if (params.stream === true) {
-    call.startStream = () => new ResponseStreamAccumulator();
+    call.startStream = () => new ResponseStreamAccumulator(estimator);
   }
   return call;
 }
 
-/** Writes the attributes of a Responses API `response` object. */
-function recordResponse(span: Span, response: unknown): void {
-  if (!isRecord(response)) {
-    return;
-  }
-
-  setResponseAttributes(span, {
-    id: response.id,
-    model: response.model,
-    serviceTier: response.service_tier,
-    finishReasons: responseFinishReasons(response),
-  });
-  const usage = readResponsesUsage(response.usage);
-  if (usage !== undefined) {
-    setUsageAttributes(span, {
-      ...usage,
-      webSearchCalls: countWebSearches(response.output),
-    });
-  }
-}
-
 /**
- * Keeps the last `response` snapshot of a Responses API event stream. The
- * `response.created` and `response.in_progress` events carry one without
- * usage, and the final `response.completed`, `response.incomplete` or
- * `response.failed` event carries the finished response with its usage.
- *
- * NOTE: a stream that stops before its final event leaves the span without
- * usage, because the usage of Responses API calls is not estimated.
+ * Writes the attributes of a Responses API `response` object. A response
+ * without usage, as some OpenAI-compatible servers send, gets usage
+ * estimated from the request and its output.
  */
-class ResponseStreamAccumulator implements StreamAccumulator {
-  private response: UnknownRecord | undefined;
-
-  add(event: unknown): void {
-    if (isRecord(event) && isRecord(event.response)) {
-      this.response = event.response;
-    }
-  }
-
-  finish(span: Span): undefined {
-    if (this.response !== undefined) {
-      recordResponse(span, this.response);
-    }
+function recordResponse(
+  span: Span,
+  response: unknown,
+  estimator: UsageEstimator,
+): Promise<void> | undefined {
+  if (!isRecord(response)) {
     return undefined;
   }
+
+  setResponseObjectAttributes(span, response);
+  if (setResponseObjectUsage(span, response)) {
+    return undefined;
+  }
+  return estimator.estimate(responseOutputTexts(response), (estimate) =>
+    setUsageAttributes(span, estimate),
+  );
 }

@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
@@ -8,11 +9,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { AnthropicInstrumentation } from '../../../src/instrumentation/anthropic/instrumentation.js';
 import type { ReplayServer } from '../../../src/replay/server.js';
+import { loadedTokenCounter } from '../../../src/tokenizer/index.js';
 import { recording } from '../../support/recordings.js';
 import { setupTracing } from '../../support/tracing.js';
 import {
   AnthropicModule,
   CACHE_REQUEST,
+  CACHE_WRITE_START_USAGE,
   createClient,
   errorBody,
   eventStream,
@@ -25,6 +28,7 @@ import {
   startReplay,
   streamedMessageEvents,
   tokenCounts,
+  waitForSpans,
 } from './support.js';
 
 // These tests pin down what the spans of an @anthropic-ai/sdk that traces
@@ -57,10 +61,25 @@ const THINKING = messagesRecording(
   },
 );
 
+const FAILING = messagesRecording(
+  'failing',
+  { ...CACHE_REQUEST, stream: true },
+  {
+    body:
+      eventStream(
+        streamedMessageEvents({ startUsage: CACHE_WRITE_START_USAGE }),
+      ) +
+      'event: error\n' +
+      'data: {"type":"error","error":{"type":"overloaded_error",' +
+      '"message":"Overloaded"}}\n\n',
+  },
+);
+
 const servers: Record<string, ReplayServer> = {};
 
 beforeAll(async () => {
   servers.recorded = await startReplay([RECORDED]);
+  servers.failing = await startReplay([FAILING]);
   servers.thinking = await startReplay([THINKING]);
   servers.overloaded = await startReplay([
     messagesRecording('overloaded', CACHE_REQUEST, {
@@ -127,23 +146,6 @@ describe.runIf(SDK_TRACES_ITSELF)('@anthropic-ai/sdk native span', () => {
     ).toBeUndefined();
   });
 
-  it('drops the output of a stream stopped early', async () => {
-    const client = createClient(servers.recorded!.origin, SDK_SPAN);
-    const stream: any = await client.messages.create(STREAM_REQUEST);
-    let events = 0;
-    for await (const _event of stream) {
-      if (++events === 10) {
-        break;
-      }
-    }
-
-    const span = genAiSpans(tracing.spans())[0]!;
-    expect(tokenCounts(span).input).toBe(17);
-    expect(tokenCounts(span).output).toBeUndefined();
-    expect(span.attributes['tokenmeter.usage.estimated']).toBeUndefined();
-    expect(span.status.code).toBe(SpanStatusCode.UNSET);
-  });
-
   it('types an API error by its error type', async () => {
     const client = createClient(servers.overloaded!.origin, SDK_SPAN);
     await client.messages.create(CACHE_REQUEST as any).catch(() => undefined);
@@ -187,3 +189,123 @@ describe.runIf(SDK_TRACES_ITSELF)('@anthropic-ai/sdk native span', () => {
     await own.shutdown();
   });
 });
+
+// The SDK's span of a stream stopped before `message_delta` has the input
+// counts of `message_start` and no output count, so tokenmeter writes an
+// estimate onto it before it ends. Claude's tokenizer is not public, so the
+// output is counted with o200k_base in its place.
+describe.runIf(SDK_TRACES_ITSELF)(
+  '@anthropic-ai/sdk span, stopped early',
+  () => {
+    // The app reads message_start, content_block_start and 8 text deltas,
+    // whose text "Sure, here's a joke about OpenTelemetry:\n\nWhy did the
+    // developer choose OpenTelemetry for their distribute" is 19 tokens.
+    const TEN_EVENTS_OUTPUT = 19;
+
+    afterEach(() => instrumentation.setConfig({}));
+
+    async function readSome(stream: unknown, count: number) {
+      let events = 0;
+      for await (const _event of stream as AsyncIterable<unknown>) {
+        if (++events === count) {
+          break;
+        }
+      }
+    }
+
+    it('gets the output estimate when the app breaks', async () => {
+      // The first estimate waits for the tokenizer to load, and the span
+      // keeps the time the SDK ended it at.
+      expect(loadedTokenCounter('o200k_base')).toBeUndefined();
+      const client = createClient(servers.recorded!.origin, SDK_SPAN);
+      await readSome(await client.messages.create(STREAM_REQUEST), 10);
+      const stoppedAt = Date.now();
+
+      const span = genAiSpans(await waitForSpans(() => tracing.spans(), 1))[0]!;
+      expect(hrTimeToMilliseconds(span.endTime)).toBeLessThanOrEqual(
+        stoppedAt + 1,
+      );
+      expect(span.instrumentationScope.name).toBe(SDK_SCOPE);
+      expect(tokenCounts(span).input).toBe(17);
+      expect(tokenCounts(span).output).toBe(TEN_EVENTS_OUTPUT);
+      expect(span.attributes['tokenmeter.usage.estimated']).toBe(true);
+      expect(span.attributes['tokenmeter.usage.estimate_method']).toBe(
+        'approximate_tokenizer:o200k_base',
+      );
+      expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    });
+
+    it('gets the output estimate when the app aborts', async () => {
+      const client = createClient(servers.recorded!.origin, SDK_SPAN);
+      const stream: any = await client.messages.create(STREAM_REQUEST);
+      let events = 0;
+      for await (const _event of stream) {
+        if (++events === 10) {
+          stream.controller.abort();
+        }
+      }
+
+      const span = genAiSpans(await waitForSpans(() => tracing.spans(), 1))[0]!;
+      expect(events).toBe(10);
+      expect(tokenCounts(span).output).toBe(TEN_EVENTS_OUTPUT);
+      expect(span.attributes['tokenmeter.usage.estimated']).toBe(true);
+    });
+
+    it('gets the output estimate of a stream that fails', async () => {
+      const client = createClient(servers.failing!.origin, SDK_SPAN);
+      const stream = await client.messages.create({
+        ...CACHE_REQUEST,
+        stream: true,
+      } as any);
+      const error = await readSome(stream, Infinity).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+
+      const span = genAiSpans(await waitForSpans(() => tracing.spans(), 1))[0]!;
+      expect(error).toBeInstanceOf(AnthropicModule.APIError);
+      expect(span.status.code).toBe(SpanStatusCode.ERROR);
+      // 3 input and 12,304 cache write tokens, as message_start reports, and
+      // the text streamed before the error, "The document describes a
+      // cache." (6).
+      expect(tokenCounts(span)).toMatchObject({ input: 12307, output: 6 });
+      expect(span.attributes['tokenmeter.usage.estimated']).toBe(true);
+    });
+
+    it('gets the output estimate when stream() is aborted', async () => {
+      const client = createClient(servers.recorded!.origin, SDK_SPAN);
+      const helper = client.messages.stream(STREAM_REQUEST);
+      helper.on('text', () => helper.abort());
+      await helper.done().catch(() => undefined);
+
+      const span = genAiSpans(await waitForSpans(() => tracing.spans(), 1))[0]!;
+      // The helper read message_start, content_block_start and "Sure" (1)
+      // before the abort.
+      expect(tokenCounts(span)).toMatchObject({ input: 17, output: 1 });
+      expect(span.attributes['tokenmeter.usage.estimate_method']).toBe(
+        'approximate_tokenizer:o200k_base',
+      );
+    });
+
+    it('takes the last reported output when configured', async () => {
+      instrumentation.setConfig({ stoppedStreamOutput: 'last_reported' });
+      const client = createClient(servers.recorded!.origin, SDK_SPAN);
+      await readSome(await client.messages.create(STREAM_REQUEST), 10);
+
+      const span = genAiSpans(await waitForSpans(() => tracing.spans(), 1))[0]!;
+      expect(tokenCounts(span).output).toBe(1);
+      expect(span.attributes['tokenmeter.usage.estimate_method']).toBe(
+        'last_reported',
+      );
+    });
+
+    it('leaves the usage of a stream read to its end', async () => {
+      const client = createClient(servers.recorded!.origin, SDK_SPAN);
+      await readSome(await client.messages.create(STREAM_REQUEST), Infinity);
+
+      const span = genAiSpans(await waitForSpans(() => tracing.spans(), 1))[0]!;
+      expect(tokenCounts(span)).toMatchObject({ input: 17, output: 158 });
+      expect(span.attributes['tokenmeter.usage.estimated']).toBeUndefined();
+    });
+  },
+);

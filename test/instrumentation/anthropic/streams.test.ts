@@ -128,7 +128,7 @@ describe('AnthropicInstrumentation, a stream stopped early', () => {
     expect(tokenCounts(span!)).toMatchObject({ input: 17, output: expected });
     expect(span!.attributes['tokenmeter.usage.estimated']).toBe(true);
     expect(span!.attributes['tokenmeter.usage.estimate_method']).toBe(
-      'tokenizer:o200k_base',
+      'approximate_tokenizer:o200k_base',
     );
     expect(span!.status.code).toBe(SpanStatusCode.UNSET);
   });

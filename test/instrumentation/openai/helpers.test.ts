@@ -1,14 +1,14 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { ChatUsageEstimator } from '../../../src/instrumentation/openai/chat-estimate.js';
-import { ChatStreamAccumulator } from '../../../src/instrumentation/openai/chat-stream.js';
 import {
   countTally,
   tallyChatInput,
-} from '../../../src/instrumentation/openai/chat-token-tally.js';
+} from '../../../src/instrumentation/common/chat-token-tally.js';
+import { ChatStreamAccumulator } from '../../../src/instrumentation/openai/chat-stream.js';
 import { serverAttributes } from '../../../src/instrumentation/openai/request-attributes.js';
 import { responseFinishReasons } from '../../../src/instrumentation/openai/response-attributes.js';
+import { chatUsageEstimator } from '../../../src/instrumentation/openai/usage-estimate.js';
 import {
   readChatUsage,
   readEmbeddingsUsage,
@@ -247,7 +247,7 @@ describe('ChatStreamAccumulator', () => {
 
   it('ignores chunks it cannot read', () => {
     const accumulator = new ChatStreamAccumulator(
-      new ChatUsageEstimator({ model: 'gpt-4o-mini', messages: [] }),
+      chatUsageEstimator({ model: 'gpt-4o-mini', messages: [] }),
     );
     accumulator.add('not a chunk');
     accumulator.add({ id: 'c1', choices: 'none' });
@@ -265,7 +265,7 @@ describe('ChatStreamAccumulator', () => {
 
   it('estimates a legacy function call', () => {
     const accumulator = new ChatStreamAccumulator(
-      new ChatUsageEstimator({ model: 'gpt-4o-mini', messages: [] }),
+      chatUsageEstimator({ model: 'gpt-4o-mini', messages: [] }),
     );
     accumulator.add({
       choices: [{ delta: { function_call: { name: 'get_weather' } } }],

@@ -15,12 +15,14 @@
 // - The list of tools adds 12 tokens at its end.
 // Tool calls in assistant messages count their name and arguments, and
 // custom tools are counted like function tools without parameters.
+// Requests in other formats (the Responses API, Bedrock) are converted to
+// chat messages and tools first and counted by the same rules.
 //
 // NOTE: images, audio and files in messages are not counted, nor are nested
 // properties of tool parameters, so requests with them are underestimated.
 
 import type { EncodingName, TokenCounter } from '../../tokenizer/index.js';
-import { isRecord, readString, type UnknownRecord } from './values.js';
+import { isRecord, type UnknownRecord } from './attributes.js';
 
 /** Texts to count with a tokenizer, and the tokens the format adds. */
 export interface TokenTally {
@@ -176,6 +178,10 @@ function enumItemText(item: unknown): string {
     return String(item);
   }
   return stringOf(item);
+}
+
+function readString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function stringOf(value: unknown): string {

@@ -1,0 +1,263 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/sdk-trace';
+
+import type { InteractionScope } from '../interaction/scope.js';
+import { warnOnce } from '../internal/diag.js';
+import type { PriceCatalog, PriceMatch } from '../pricing/catalog.js';
+import { computeCost, type CostBreakdown } from '../pricing/cost.js';
+import type { ModelPrices } from '../pricing/types.js';
+import {
+  ATTR_GEN_AI_USAGE_COST_AMOUNT,
+  ATTR_GEN_AI_USAGE_COST_CURRENCY,
+  ATTR_GEN_AI_USAGE_COST_SOURCE,
+  ATTR_TOKENMETER_COMPONENT_PREFIX,
+  ATTR_TOKENMETER_COST_CACHE_READ,
+  ATTR_TOKENMETER_COST_CACHE_WRITE,
+  ATTR_TOKENMETER_COST_INPUT,
+  ATTR_TOKENMETER_COST_INPUT_AUDIO,
+  ATTR_TOKENMETER_COST_INPUT_IMAGE,
+  ATTR_TOKENMETER_COST_OUTPUT,
+  ATTR_TOKENMETER_COST_OUTPUT_AUDIO,
+  ATTR_TOKENMETER_COST_OUTPUT_IMAGE,
+  ATTR_TOKENMETER_COST_REASONING,
+  ATTR_TOKENMETER_COST_REQUEST,
+  ATTR_TOKENMETER_COST_SAVED,
+  ATTR_TOKENMETER_COST_WEB_SEARCH,
+  ATTR_TOKENMETER_FEATURE,
+  ATTR_TOKENMETER_INTERACTION_ID,
+  ATTR_TOKENMETER_PRICE_MODEL,
+  ATTR_TOKENMETER_PRICE_PROVIDER,
+  ATTR_TOKENMETER_PRICE_SERVICE_TIER,
+  ATTR_TOKENMETER_PRICE_SOURCE,
+  ATTR_TOKENMETER_ROUTING_INSTEAD_OF,
+  ATTR_TOKENMETER_UNPRICED,
+  GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL,
+  SAVING_REASON_VALUE_RESPONSE_CACHE,
+} from '../semconv.js';
+import type { GenAiCall } from '../usage/types.js';
+import { componentCosts, type ComponentCosts } from './component-costs.js';
+import type { BaggageDimensions } from './dimensions.js';
+import { promptCacheSaving, routingSaving, type Saving } from './savings.js';
+import type { PricedCall } from './types.js';
+
+export const CURRENCY = 'USD';
+
+/** What the processor knows of a span besides its attributes. */
+export interface SpanContextInfo {
+  scope?: InteractionScope;
+  dimensions?: BaggageDimensions;
+}
+
+/**
+ * Prices the call a span describes and writes the results onto the span:
+ * the cost, its parts by token type and by component, the prices used,
+ * the savings, and the attribution.
+ */
+export class SpanPricer {
+  private readonly catalog: PriceCatalog;
+  private readonly defaultFeature: string;
+
+  constructor(catalog: PriceCatalog, defaultFeature: string) {
+    this.catalog = catalog;
+    this.defaultFeature = defaultFeature;
+  }
+
+  /** Prices a model call. */
+  price(span: Span, call: GenAiCall, info: SpanContextInfo): PricedCall {
+    const priced = this.attribute(call, info);
+    const attributes = attributionAttributes(priced, info);
+    const model = call.responseModel ?? call.requestModel;
+    const lookup =
+      model === undefined
+        ? undefined
+        : this.catalog.lookup(call.provider, model);
+
+    if (lookup?.found) {
+      const timeMs = endTimeMs(span);
+      const rates = lookup.match.ratesFor(timeMs, call.usage.serviceTier);
+      const cost = computeCost(call.usage, rates.prices);
+      priced.cost = cost;
+      priced.components = componentCosts(span.attributes, call.usage, cost);
+      priced.savings = this.savings(span, call, rates.prices, cost, timeMs);
+      Object.assign(
+        attributes,
+        costAttributes(cost, lookup.match, rates.appliedTier),
+        componentAttributes(priced.components),
+        savingAttributes(priced.savings),
+      );
+    } else {
+      attributes[ATTR_TOKENMETER_UNPRICED] = true;
+      warnUnpriced(call, model);
+    }
+
+    span.setAttributes(attributes);
+    return priced;
+  }
+
+  /**
+   * Prices the usage a response cache avoided, as a saving; the span of a
+   * cache hit costs nothing.
+   */
+  priceCacheHit(
+    span: Span,
+    call: GenAiCall,
+    info: SpanContextInfo,
+  ): PricedCall {
+    const priced = this.attribute(call, info);
+    const model = call.responseModel ?? call.requestModel;
+    const lookup =
+      model === undefined
+        ? undefined
+        : this.catalog.lookup(call.provider, model);
+    if (lookup?.found) {
+      const avoided = computeCost(
+        call.usage,
+        lookup.match.pricesAt(endTimeMs(span)),
+      );
+      priced.savings = [
+        { reason: SAVING_REASON_VALUE_RESPONSE_CACHE, amount: avoided.total },
+      ];
+    }
+    span.setAttributes({
+      ...attributionAttributes(priced, info),
+      ...savingAttributes(priced.savings),
+    });
+    return priced;
+  }
+
+  private attribute(call: GenAiCall, info: SpanContextInfo): PricedCall {
+    return {
+      call,
+      feature: info.scope?.feature || this.defaultFeature,
+      savings: [],
+      dimensions: info.dimensions?.metric,
+    };
+  }
+
+  private savings(
+    span: Span,
+    call: GenAiCall,
+    prices: ModelPrices,
+    cost: CostBreakdown,
+    timeMs: number,
+  ): Saving[] {
+    const savings: Saving[] = [];
+    const cache = promptCacheSaving(call, prices, cost);
+    if (cache) {
+      savings.push(cache);
+    }
+    const insteadOf = span.attributes[ATTR_TOKENMETER_ROUTING_INSTEAD_OF];
+    if (typeof insteadOf === 'string' && insteadOf !== '') {
+      const routing = routingSaving(
+        call,
+        insteadOf,
+        cost,
+        this.catalog,
+        timeMs,
+      );
+      if (routing) {
+        savings.push(routing);
+      }
+    }
+    return savings;
+  }
+}
+
+function attributionAttributes(
+  priced: PricedCall,
+  info: SpanContextInfo,
+): Attributes {
+  const attributes: Attributes = {
+    ...info.dimensions?.span,
+    [ATTR_TOKENMETER_FEATURE]: priced.feature,
+  };
+  if (info.scope?.id) {
+    attributes[ATTR_TOKENMETER_INTERACTION_ID] = info.scope.id;
+  }
+  return attributes;
+}
+
+function costAttributes(
+  cost: CostBreakdown,
+  match: PriceMatch,
+  serviceTier: string | undefined,
+): Attributes {
+  const attributes: Attributes = {
+    [ATTR_GEN_AI_USAGE_COST_AMOUNT]: cost.total,
+    [ATTR_GEN_AI_USAGE_COST_CURRENCY]: CURRENCY,
+    [ATTR_GEN_AI_USAGE_COST_SOURCE]: GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL,
+    [ATTR_TOKENMETER_COST_INPUT]: cost.input,
+    [ATTR_TOKENMETER_COST_CACHE_READ]: cost.cacheRead,
+    [ATTR_TOKENMETER_COST_CACHE_WRITE]: cost.cacheWrite,
+    [ATTR_TOKENMETER_COST_OUTPUT]: cost.output,
+    [ATTR_TOKENMETER_COST_REASONING]: cost.reasoning,
+    [ATTR_TOKENMETER_PRICE_PROVIDER]: match.providerId,
+    [ATTR_TOKENMETER_PRICE_MODEL]: match.modelId,
+    [ATTR_TOKENMETER_PRICE_SOURCE]: match.source,
+  };
+  // Units most calls lack are written only when they cost something.
+  const extras: [string, number][] = [
+    [ATTR_TOKENMETER_COST_INPUT_AUDIO, cost.inputAudio],
+    [ATTR_TOKENMETER_COST_OUTPUT_AUDIO, cost.outputAudio],
+    [ATTR_TOKENMETER_COST_INPUT_IMAGE, cost.inputImage],
+    [ATTR_TOKENMETER_COST_OUTPUT_IMAGE, cost.outputImage],
+    [ATTR_TOKENMETER_COST_WEB_SEARCH, cost.webSearch],
+    [ATTR_TOKENMETER_COST_REQUEST, cost.request],
+  ];
+  for (const [name, amount] of extras) {
+    if (amount > 0) {
+      attributes[name] = amount;
+    }
+  }
+  if (serviceTier !== undefined) {
+    attributes[ATTR_TOKENMETER_PRICE_SERVICE_TIER] = serviceTier;
+  }
+  return attributes;
+}
+
+/**
+ * `tokenmeter.component.<name>.tokens` and `.cost` for each component of
+ * a call whose prompt tokenmeter's instrumentation sized.
+ */
+function componentAttributes(components: ComponentCosts): Attributes {
+  if (!components.broken) {
+    return {};
+  }
+  const totals = new Map<string, { tokens: number; cost: number }>();
+  for (const part of components.parts) {
+    const total = totals.get(part.component) ?? { tokens: 0, cost: 0 };
+    total.tokens += part.tokens;
+    total.cost += part.cost;
+    totals.set(part.component, total);
+  }
+
+  const attributes: Attributes = {};
+  for (const [component, total] of totals) {
+    attributes[`${ATTR_TOKENMETER_COMPONENT_PREFIX}${component}.tokens`] =
+      total.tokens;
+    attributes[`${ATTR_TOKENMETER_COMPONENT_PREFIX}${component}.cost`] =
+      total.cost;
+  }
+  return attributes;
+}
+
+function savingAttributes(savings: readonly Saving[]): Attributes {
+  const total = savings.reduce((sum, saving) => sum + saving.amount, 0);
+  return total > 0 ? { [ATTR_TOKENMETER_COST_SAVED]: total } : {};
+}
+
+function warnUnpriced(call: GenAiCall, model: string | undefined): void {
+  const provider = call.provider ?? 'unknown';
+  warnOnce(
+    `unpriced:${provider}:${model ?? ''}`,
+    `No price is known for model "${model ?? '(none)'}" of provider ` +
+      `${provider}: its calls are counted in tokenmeter.unpriced and carry ` +
+      'tokenmeter.unpriced=true, not a cost. Add the model to a price file ' +
+      '(pricesFile option or TOKENMETER_PRICES_FILE) to price it.',
+  );
+}
+
+function endTimeMs(span: Span): number {
+  const [seconds, nanos] = span.endTime;
+  return seconds * 1000 + nanos / 1e6;
+}
