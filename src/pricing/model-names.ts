@@ -56,6 +56,8 @@ export function modelNameCandidates(model: string): ModelNameCandidate[] {
     add(name);
     name = name.replace(BEDROCK_VERSION, '');
     add(name);
+  } else {
+    addBedrockVendor(name, add);
   }
 
   const slash = name.lastIndexOf('/');
@@ -72,6 +74,33 @@ export function modelNameCandidates(model: string): ModelNameCandidate[] {
       ? { name: candidate, vendor }
       : { name: candidate },
   );
+}
+
+// Bedrock model families by the start of a model id without its vendor.
+const BEDROCK_VENDORS: readonly (readonly [RegExp, string])[] = [
+  [/^llama/, 'meta'],
+  [/^(?:nova|titan)-/, 'amazon'],
+  [/^(?:command|embed)-/, 'cohere'],
+  [/^(?:mistral|mixtral|pixtral|ministral)/, 'mistral'],
+  [/^(?:jamba|j2)-/, 'ai21'],
+  [/^deepseek/, 'deepseek'],
+  [/^claude/, 'anthropic'],
+];
+
+/**
+ * Adds the spelling with its vendor of a Bedrock model id that lost it,
+ * such as `llama3-1-70b-instruct-v1:0` for
+ * `meta.llama3-1-70b-instruct-v1:0`, as some instrumentations report it.
+ * Only names with Bedrock's `-vN[:M]` version get one.
+ */
+function addBedrockVendor(name: string, add: (name: string) => void): void {
+  if (!BEDROCK_VERSION.test(name)) {
+    return;
+  }
+  const vendor = BEDROCK_VENDORS.find(([family]) => family.test(name))?.[1];
+  if (vendor !== undefined) {
+    add(`${vendor}.${name}`);
+  }
 }
 
 // genai-prices retries a name with its `-YYYYMMDD` date written as

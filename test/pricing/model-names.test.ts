@@ -189,3 +189,21 @@ describe('withDashedDates', () => {
     expect(withDashedDates('model-20250231')).toBe('model-20250231');
   });
 });
+
+describe('Bedrock ids without their vendor', () => {
+  const catalog = new PriceCatalog();
+
+  it.each([
+    ['llama3-1-70b-instruct-v1:0', 'meta.llama3-1-70b-instruct-v1:0'],
+    ['nova-pro-v1:0', 'amazon.nova-pro-v1:0'],
+    ['mistral-large-2402-v1:0', 'mistral.mistral-large-2402-v1:0'],
+  ])('prices %s as %s', (name, expected) => {
+    const lookup = catalog.lookup('aws.bedrock', name);
+
+    expect(lookup.found && lookup.match.modelId).toBe(expected);
+  });
+
+  it('gives a vendor only to names with a Bedrock version', () => {
+    expect(catalog.lookup('aws.bedrock', 'llama-unknown').found).toBe(false);
+  });
+});
