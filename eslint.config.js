@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/'] },
+  { ignores: ['dist/', 'coverage/', '**/node_modules/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -45,6 +45,7 @@ export default tseslint.config(
       'test/fixtures/**/*.js',
       'test/fixtures/**/*.mjs',
       'test/fixtures/**/*.cjs',
+      'bench/**/*.cjs',
     ],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
@@ -57,6 +58,10 @@ export default tseslint.config(
         __dirname: 'readonly',
         URL: 'readonly',
         fetch: 'readonly',
+        Response: 'readonly',
+        global: 'readonly',
+        setTimeout: 'readonly',
+        setImmediate: 'readonly',
       },
     },
   },
@@ -69,7 +74,7 @@ export default tseslint.config(
   },
   {
     // CommonJS fixtures show how a CommonJS app loads the packages.
-    files: ['test/fixtures/**/*.cjs'],
+    files: ['test/fixtures/**/*.cjs', 'bench/**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -82,3 +82,47 @@ export function machine() {
     date: new Date().toISOString().slice(0, 10),
   };
 }
+
+/**
+ * Runs one benchmark process with this Node and returns the JSON it
+ * prints; a process that fails fails the benchmark with its error output.
+ */
+export async function runChild(script, args, options = {}) {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [...(options.nodeArgs ?? []), script, ...args],
+      {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        timeout: options.timeoutMs ?? 600_000,
+        maxBuffer: 1 << 22,
+      },
+    );
+    return JSON.parse(stdout);
+  } catch (error) {
+    throw new Error(
+      `${script} ${args.join(' ')} failed: ${error.stderr || error.message}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Runs every configuration once per round, in an order that rotates from
+ * round to round, and returns each configuration's results by round.
+ */
+export async function alternate(configs, rounds, runOne) {
+  const results = Object.fromEntries(configs.map((config) => [config, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = configs.map(
+      (_, index) => configs[(index + round) % configs.length],
+    );
+    for (const config of order) {
+      results[config].push(await runOne(config));
+    }
+  }
+  return results;
+}

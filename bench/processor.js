@@ -3,7 +3,7 @@
 // inside an interaction, and GenAI spans that get priced.
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
   NoopSpanProcessor,
   SimpleSpanProcessor,
@@ -11,7 +11,10 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { CostSpanProcessor, withInteraction } from 'tokenmeter';
 
+import support from './child-support.cjs';
 import { compare, settings } from './lib.js';
+
+const { GEN_AI_CALL, QuietReader } = support;
 
 // Spans made per timed iteration, so that the timer's own cost is spread.
 const SPANS_PER_ITERATION = 100;
@@ -20,15 +23,6 @@ const discard = {
   export: (_spans, done) => done({ code: 0 }),
   shutdown: () => Promise.resolve(),
 };
-
-class QuietReader extends MetricReader {
-  onForceFlush() {
-    return Promise.resolve();
-  }
-  onShutdown() {
-    return Promise.resolve();
-  }
-}
 
 /** A tracer whose pipeline is `processor` then an exporting processor. */
 function tracerWith(processor) {
@@ -39,20 +33,39 @@ function tracerWith(processor) {
 }
 
 const PLAIN = { 'http.request.method': 'GET', 'http.route': '/items/:id' };
-const GEN_AI = {
-  'gen_ai.operation.name': 'chat',
-  'gen_ai.provider.name': 'openai',
-  'gen_ai.request.model': 'gpt-4o-mini',
-  'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
-  'gen_ai.usage.input_tokens': 1200,
-  'gen_ai.usage.cache_read.input_tokens': 1024,
-  'gen_ai.usage.output_tokens': 300,
-};
+const GEN_AI = GEN_AI_CALL;
 
 function spans(tracer, name, attributes, kind) {
   return () => {
     for (let index = 0; index < SPANS_PER_ITERATION; index++) {
       tracer.startSpan(name, { kind, attributes }).end();
+    }
+  };
+}
+
+/**
+ * GenAI spans as an app makes them: children of the span of the request
+ * that made them, which ends after them and closes the interaction.
+ * SPANS_PER_ITERATION model calls, `callsPerRequest` to a request.
+ */
+function callsInRequests(tracer, callsPerRequest) {
+  return () => {
+    for (let made = 0; made < SPANS_PER_ITERATION; made += callsPerRequest) {
+      const request = tracer.startSpan('POST /chat', {
+        kind: SpanKind.SERVER,
+        attributes: PLAIN,
+      });
+      const parent = trace.setSpan(context.active(), request);
+      for (let index = 0; index < callsPerRequest; index++) {
+        tracer
+          .startSpan(
+            'chat gpt-4o-mini',
+            { kind: SpanKind.CLIENT, attributes: GEN_AI },
+            parent,
+          )
+          .end();
+      }
+      request.end();
     }
   };
 }
@@ -80,6 +93,9 @@ export async function run(options = settings()) {
   const meterProvider = new MeterProvider({ readers: [new QuietReader()] });
   const baseline = tracerWith(new NoopSpanProcessor());
   const candidate = tracerWith(new CostSpanProcessor({ meterProvider }));
+  const withoutTokenUsage = tracerWith(
+    new CostSpanProcessor({ meterProvider, recordTokenUsage: false }),
+  );
   // withInteraction starts its span on the global tracer provider.
   trace.setGlobalTracerProvider(
     new TracerProvider({ spanProcessors: [new NoopSpanProcessor()] }),
@@ -109,9 +125,29 @@ export async function run(options = settings()) {
   results.push(
     perSpan(
       await compare(
-        'GenAI span, priced',
-        spans(baseline, 'chat gpt-4o-mini', GEN_AI, SpanKind.CLIENT),
-        spans(candidate, 'chat gpt-4o-mini', GEN_AI, SpanKind.CLIENT),
+        'GenAI span, priced (100 calls to a request)',
+        callsInRequests(baseline, 100),
+        callsInRequests(candidate, 100),
+        options,
+      ),
+    ),
+  );
+  results.push(
+    perSpan(
+      await compare(
+        'GenAI span, priced, without gen_ai.client.token.usage',
+        callsInRequests(baseline, 100),
+        callsInRequests(withoutTokenUsage, 100),
+        options,
+      ),
+    ),
+  );
+  results.push(
+    perSpan(
+      await compare(
+        'GenAI span, priced (1 call to a request, which ends an interaction)',
+        callsInRequests(baseline, 1),
+        callsInRequests(candidate, 1),
         options,
       ),
     ),

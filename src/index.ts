@@ -41,3 +41,12 @@ export { configureBudgets } from './budget/registry.js';
 export { BudgetConfigError } from './budget/rules.js';
 export { TokenBudgetExceededError } from './budget/error.js';
 export type { BudgetLimit, BudgetMode, BudgetRule } from './budget/types.js';
+export { ReplayServer } from './replay/server.js';
+export type { ReplayServerOptions, ReceivedRequest } from './replay/server.js';
+export { loadRecording, loadRecordings } from './replay/recording.js';
+export type {
+  RecordedExchange,
+  RecordedRequest,
+  RecordedResponse,
+  Recording,
+} from './replay/recording.js';

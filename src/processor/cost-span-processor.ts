@@ -34,6 +34,7 @@ import {
   TOKENMETER_SKIPPED_VALUE_INVALID_USAGE,
 } from '../semconv.js';
 import { readGenAiCall } from '../usage/read-call.js';
+import type { CallReading } from '../usage/types.js';
 import { CountedDescendants } from './counted-descendants.js';
 import { BaggageReader, type BaggageDimensions } from './dimensions.js';
 import { emptyTotals, InteractionLedger } from './ledger.js';
@@ -45,6 +46,12 @@ import type { PricedCall } from './types.js';
 // Open spans with counted GenAI descendants that are tracked at once; each
 // entry lives until its span ends, so this bounds only leaked entries.
 const MAX_MARKED_SPANS = 10_000;
+// Open spans started in an interaction or with baggage that are tracked at
+// once. Entries leave when their span ends, so only spans that never end
+// reach this; past it the oldest entry is dropped.
+const MAX_STARTED_SPANS = 50_000;
+// Entries of ending spans wait only from onEnding to onEnd of one span.
+const MAX_ENDING_SPANS = 1_000;
 
 /** What `onStart` learnt of a span from its parent context. */
 interface StartedSpan {
@@ -86,8 +93,10 @@ export class CostSpanProcessor implements SpanProcessor {
   private readonly ledger: InteractionLedger;
   private readonly baggage: BaggageReader;
 
-  private readonly started = new WeakMap<object, StartedSpan>();
-  private readonly ending = new WeakMap<object, EndingSpan>();
+  // Plain maps with explicit deletes: a WeakMap entry costs several times
+  // more, mostly in garbage collection (see BENCHMARKS.md).
+  private readonly started = new Map<string, StartedSpan>();
+  private readonly ending = new Map<object, EndingSpan>();
   private readonly countedDescendants = new CountedDescendants(
     MAX_MARKED_SPANS,
   );
@@ -143,7 +152,7 @@ export class CostSpanProcessor implements SpanProcessor {
         scope !== undefined &&
         scope.local &&
         span.attributes[ATTR_TOKENMETER_INTERACTION_ID] === scope.id;
-      this.started.set(span, { scope, owner, dimensions });
+      this.remember(span.spanContext().spanId, { scope, owner, dimensions });
     } catch (error) {
       logger.error(`CostSpanProcessor.onStart failed: ${describeError(error)}`);
     }
@@ -151,31 +160,46 @@ export class CostSpanProcessor implements SpanProcessor {
 
   onEnding(span: Span): void {
     try {
-      const started = this.started.get(span);
-      const ending: EndingSpan = {};
-      const hasCountedDescendant = this.countedDescendants.take(
-        span.spanContext().spanId,
-      );
+      const spanId = span.spanContext().spanId;
+      const started =
+        this.started.size > 0 ? this.started.get(spanId) : undefined;
+      if (started !== undefined) {
+        this.started.delete(spanId);
+      }
+      const hasCountedDescendant =
+        this.countedDescendants.size > 0 &&
+        this.countedDescendants.take(spanId);
+      // Most spans are not GenAI and end no interaction: they allocate
+      // nothing here.
+      let ending: EndingSpan | undefined;
 
-      this.priceSpan(span, started, ending, hasCountedDescendant);
-      if (ending.priced || hasCountedDescendant) {
+      const reading = readGenAiCall(
+        span.attributes,
+        span.instrumentationScope?.name,
+      );
+      if (reading.kind !== 'none') {
+        ending = {};
+        this.priceSpan(span, reading, started, ending, hasCountedDescendant);
+      }
+      if (ending?.priced || hasCountedDescendant) {
         this.countedDescendants.markParentOf(span);
       }
       if (span.attributes[ATTR_TOKENMETER_BUDGET_ACTION] !== undefined) {
+        ending ??= {};
         ending.budgetExceeded = budgetEvents(span);
       }
       const interaction = this.interactionOf(span, started);
       if (interaction) {
+        ending ??= {};
         ending.interaction = interaction;
         this.writeTotals(span, interaction, started);
       }
-      if (
-        ending.priced ||
-        ending.cacheHit ||
-        ending.skipped ||
-        ending.budgetExceeded ||
-        ending.interaction
-      ) {
+      if (ending !== undefined) {
+        if (this.ending.size >= MAX_ENDING_SPANS) {
+          // onEnd did not follow onEnding for these: another processor
+          // or the SDK failed in between.
+          this.ending.clear();
+        }
         this.ending.set(span, ending);
       }
     } catch (error) {
@@ -187,7 +211,7 @@ export class CostSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     try {
-      const ending = this.ending.get(span);
+      const ending = this.ending.size > 0 ? this.ending.get(span) : undefined;
       if (ending === undefined) {
         return;
       }
@@ -211,6 +235,23 @@ export class CostSpanProcessor implements SpanProcessor {
     return Promise.resolve();
   }
 
+  private remember(spanId: string, started: StartedSpan): void {
+    if (this.started.size >= MAX_STARTED_SPANS) {
+      const oldest = this.started.keys().next().value;
+      if (oldest !== undefined) {
+        this.started.delete(oldest);
+      }
+      warnOnce(
+        'started-spans-full',
+        `More than ${MAX_STARTED_SPANS} spans started in an interaction ` +
+          'are open; the oldest are forgotten, so a model call under one ' +
+          'of them is counted without its interaction. Check for spans ' +
+          'that never end.',
+      );
+    }
+    this.started.set(spanId, started);
+  }
+
   /**
    * Prices the call a span describes, unless a descendant already counted
    * it: the innermost span with usage is counted, and the spans around it
@@ -218,17 +259,11 @@ export class CostSpanProcessor implements SpanProcessor {
    */
   private priceSpan(
     span: Span,
+    reading: Exclude<CallReading, { kind: 'none' }>,
     started: StartedSpan | undefined,
     ending: EndingSpan,
     hasCountedDescendant: boolean,
   ): void {
-    const reading = readGenAiCall(
-      span.attributes,
-      span.instrumentationScope?.name,
-    );
-    if (reading.kind === 'none') {
-      return;
-    }
     if (hasCountedDescendant) {
       span.setAttribute(
         ATTR_TOKENMETER_SKIPPED,
@@ -280,7 +315,7 @@ export class CostSpanProcessor implements SpanProcessor {
         explicit: true,
       };
     }
-    if (scope !== undefined || !isLocalRoot(span)) {
+    if (scope !== undefined || this.ledger.size === 0 || !isLocalRoot(span)) {
       return undefined;
     }
 

@@ -70,14 +70,38 @@ export interface CostMetricsOptions {
   maxModels: number;
 }
 
-/** The attributes of one series of a call's metrics, and their key. */
-interface Labels {
-  key: string;
-  attributes: Attributes;
+/**
+ * The attributes of one series of a call's metrics, their key, and the
+ * same attributes with one more (a token type, say), built once.
+ */
+export class Labels {
+  readonly key: string;
+  readonly attributes: Attributes;
+  private readonly variants = new Map<string, Map<string, Attributes>>();
+
+  constructor(key: string, attributes: Attributes) {
+    this.key = key;
+    this.attributes = attributes;
+  }
+
+  /** These attributes with `name` set to `value`. */
+  with(name: string, value: string): Attributes {
+    let byValue = this.variants.get(name);
+    if (byValue === undefined) {
+      byValue = new Map();
+      this.variants.set(name, byValue);
+    }
+    let attributes = byValue.get(value);
+    if (attributes === undefined) {
+      attributes = { ...this.attributes, [name]: value };
+      byValue.set(value, attributes);
+    }
+    return attributes;
+  }
 }
 
-// Attribute objects kept for reuse by histograms; past this many, the
-// cache starts over.
+// Label sets kept for reuse by histograms; past this many, the cache
+// starts over.
 const MAX_CACHED_LABELS = 10_000;
 const SEPARATOR = '\u0001';
 
@@ -93,7 +117,7 @@ export class CostMetrics {
   private readonly features: ValueLimiter;
   private readonly models: ValueLimiter;
 
-  private readonly labels = new Map<string, Attributes>();
+  private readonly labels = new Map<string, Labels>();
   private instruments?: Instruments;
 
   constructor(options: CostMetricsOptions) {
@@ -110,29 +134,32 @@ export class CostMetrics {
     if (priced.components) {
       for (const part of priced.components.parts) {
         if (part.cost > 0) {
-          const key = `${labels.key}${SEPARATOR}${part.tokenType}${SEPARATOR}${part.component}`;
-          instruments.cost.add(key, part.cost, () => ({
-            ...labels.attributes,
-            [ATTR_TOKENMETER_TOKEN_TYPE]: part.tokenType,
-            [ATTR_TOKENMETER_COMPONENT]: part.component,
-          }));
+          instruments.cost.add(
+            part.cost,
+            () => ({
+              ...labels.attributes,
+              [ATTR_TOKENMETER_TOKEN_TYPE]: part.tokenType,
+              [ATTR_TOKENMETER_COMPONENT]: part.component,
+            }),
+            labels.key,
+            part.tokenType,
+            part.component,
+          );
         }
       }
     } else {
-      instruments.unpriced.add(labels.key, 1, () => labels.attributes);
+      instruments.unpriced.add(1, () => labels.attributes, labels.key);
     }
 
     for (const saving of priced.savings) {
       instruments.saved.add(
-        `${labels.key}${SEPARATOR}${saving.reason}`,
         saving.amount,
-        () => ({
-          ...labels.attributes,
-          [ATTR_TOKENMETER_SAVING_REASON]: saving.reason,
-        }),
+        () => labels.with(ATTR_TOKENMETER_SAVING_REASON, saving.reason),
+        labels.key,
+        saving.reason,
       );
     }
-    instruments.tokens?.record(priced.call.usage, labels.attributes);
+    instruments.tokens?.record(priced.call.usage, labels);
   }
 
   /** Records money a call did not spend without being a call itself. */
@@ -141,34 +168,36 @@ export class CostMetrics {
     const labels = this.callLabels(priced);
     for (const saving of priced.savings) {
       instruments.saved.add(
-        `${labels.key}${SEPARATOR}${saving.reason}`,
         saving.amount,
-        () => ({
-          ...labels.attributes,
-          [ATTR_TOKENMETER_SAVING_REASON]: saving.reason,
-        }),
+        () => labels.with(ATTR_TOKENMETER_SAVING_REASON, saving.reason),
+        labels.key,
+        saving.reason,
       );
     }
   }
 
   /** Counts a GenAI span whose usage was invalid and so not counted. */
   recordSkipped(reason: string): void {
-    this.get().skipped.add(reason, 1, () => ({
-      [ATTR_TOKENMETER_REASON]: reason,
-    }));
+    this.get().skipped.add(
+      1,
+      () => ({ [ATTR_TOKENMETER_REASON]: reason }),
+      reason,
+    );
   }
 
   /** Counts a call that went over a budget. */
   recordBudgetExceeded(feature: string, limit: string, mode: string): void {
     const limited = this.features.limit(feature);
     this.get().budgetExceeded.add(
-      [limited, limit, mode].join(SEPARATOR),
       1,
       () => ({
         [ATTR_TOKENMETER_FEATURE]: limited,
         [ATTR_TOKENMETER_BUDGET_LIMIT]: limit,
         [ATTR_TOKENMETER_BUDGET_MODE]: mode,
       }),
+      limited,
+      limit,
+      mode,
     );
   }
 
@@ -177,29 +206,23 @@ export class CostMetrics {
     const instruments = this.get();
     const labels = this.featureLabels(totals.feature, totals.dimensions);
 
-    instruments.interactions.add(labels.key, 1, () => labels.attributes);
+    instruments.interactions.add(1, () => labels.attributes, labels.key);
     instruments.interactionCost.record(totals.cost, labels.attributes);
     instruments.interactionCalls.record(totals.calls, labels.attributes);
     instruments.interactionTokens.record(
       totals.inputTokens,
-      this.cached(`${labels.key}${SEPARATOR}input`, () => ({
-        ...labels.attributes,
-        [ATTR_TOKENMETER_TOKEN_TYPE]: TOKEN_TYPE_INPUT,
-      })),
+      labels.with(ATTR_TOKENMETER_TOKEN_TYPE, TOKEN_TYPE_INPUT),
     );
     instruments.interactionTokens.record(
       totals.outputTokens,
-      this.cached(`${labels.key}${SEPARATOR}output`, () => ({
-        ...labels.attributes,
-        [ATTR_TOKENMETER_TOKEN_TYPE]: TOKEN_TYPE_OUTPUT,
-      })),
+      labels.with(ATTR_TOKENMETER_TOKEN_TYPE, TOKEN_TYPE_OUTPUT),
     );
   }
 
   /** Counts an interaction dropped from the ledger before it ended. */
   recordEvicted(totals: InteractionTotals): void {
     const labels = this.featureLabels(totals.feature, totals.dimensions);
-    this.get().interactionsEvicted.add(labels.key, 1, () => labels.attributes);
+    this.get().interactionsEvicted.add(1, () => labels.attributes, labels.key);
   }
 
   private callLabels(priced: PricedCall): Labels {
@@ -217,7 +240,7 @@ export class CostMetrics {
       call.serverAddress ?? '',
     ];
     const key = values.join(SEPARATOR) + dimensionsKey(priced.dimensions);
-    const attributes = this.cached(key, () => {
+    return this.cached(key, () => {
       const result: Attributes = { [ATTR_TOKENMETER_FEATURE]: values[0] };
       putText(result, ATTR_GEN_AI_PROVIDER_NAME, call.provider);
       putText(result, ATTR_GEN_AI_OPERATION_NAME, call.operation);
@@ -234,7 +257,6 @@ export class CostMetrics {
       putText(result, ATTR_SERVER_ADDRESS, call.serverAddress);
       return { ...result, ...priced.dimensions };
     });
-    return { key, attributes };
   }
 
   private featureLabels(
@@ -243,23 +265,22 @@ export class CostMetrics {
   ): Labels {
     const limited = this.features.limit(feature);
     const key = `feature${SEPARATOR}${limited}${dimensionsKey(dimensions)}`;
-    const attributes = this.cached(key, () => ({
+    return this.cached(key, () => ({
       [ATTR_TOKENMETER_FEATURE]: limited,
       ...dimensions,
     }));
-    return { key, attributes };
   }
 
-  private cached(key: string, build: () => Attributes): Attributes {
-    let attributes = this.labels.get(key);
-    if (attributes === undefined) {
+  private cached(key: string, build: () => Attributes): Labels {
+    let labels = this.labels.get(key);
+    if (labels === undefined) {
       if (this.labels.size >= MAX_CACHED_LABELS) {
         this.labels.clear();
       }
-      attributes = build();
-      this.labels.set(key, attributes);
+      labels = new Labels(key, build());
+      this.labels.set(key, labels);
     }
-    return attributes;
+    return labels;
   }
 
   private get(): Instruments {

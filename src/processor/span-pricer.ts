@@ -79,12 +79,9 @@ export class SpanPricer {
       priced.cost = cost;
       priced.components = componentCosts(span.attributes, call.usage, cost);
       priced.savings = this.savings(span, call, rates.prices, cost, timeMs);
-      Object.assign(
-        attributes,
-        costAttributes(cost, lookup.match, rates.appliedTier),
-        componentAttributes(priced.components),
-        savingAttributes(priced.savings),
-      );
+      putCostAttributes(attributes, cost, lookup.match, rates.appliedTier);
+      putComponentAttributes(attributes, priced.components);
+      putSavingAttributes(attributes, priced.savings);
     } else {
       attributes[ATTR_TOKENMETER_UNPRICED] = true;
       warnUnpriced(call, model);
@@ -118,10 +115,9 @@ export class SpanPricer {
         { reason: SAVING_REASON_VALUE_RESPONSE_CACHE, amount: avoided.total },
       ];
     }
-    span.setAttributes({
-      ...attributionAttributes(priced, info),
-      ...savingAttributes(priced.savings),
-    });
+    const attributes = attributionAttributes(priced, info);
+    putSavingAttributes(attributes, priced.savings);
+    span.setAttributes(attributes);
     return priced;
   }
 
@@ -177,51 +173,53 @@ function attributionAttributes(
   return attributes;
 }
 
-function costAttributes(
+function putCostAttributes(
+  attributes: Attributes,
   cost: CostBreakdown,
   match: PriceMatch,
   serviceTier: string | undefined,
-): Attributes {
-  const attributes: Attributes = {
-    [ATTR_GEN_AI_USAGE_COST_AMOUNT]: cost.total,
-    [ATTR_GEN_AI_USAGE_COST_CURRENCY]: CURRENCY,
-    [ATTR_GEN_AI_USAGE_COST_SOURCE]: GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL,
-    [ATTR_TOKENMETER_COST_INPUT]: cost.input,
-    [ATTR_TOKENMETER_COST_CACHE_READ]: cost.cacheRead,
-    [ATTR_TOKENMETER_COST_CACHE_WRITE]: cost.cacheWrite,
-    [ATTR_TOKENMETER_COST_OUTPUT]: cost.output,
-    [ATTR_TOKENMETER_COST_REASONING]: cost.reasoning,
-    [ATTR_TOKENMETER_PRICE_PROVIDER]: match.providerId,
-    [ATTR_TOKENMETER_PRICE_MODEL]: match.modelId,
-    [ATTR_TOKENMETER_PRICE_SOURCE]: match.source,
-  };
-  // Units most calls lack are written only when they cost something.
-  const extras: [string, number][] = [
-    [ATTR_TOKENMETER_COST_INPUT_AUDIO, cost.inputAudio],
-    [ATTR_TOKENMETER_COST_OUTPUT_AUDIO, cost.outputAudio],
-    [ATTR_TOKENMETER_COST_INPUT_IMAGE, cost.inputImage],
-    [ATTR_TOKENMETER_COST_OUTPUT_IMAGE, cost.outputImage],
-    [ATTR_TOKENMETER_COST_WEB_SEARCH, cost.webSearch],
-    [ATTR_TOKENMETER_COST_REQUEST, cost.request],
-  ];
-  for (const [name, amount] of extras) {
-    if (amount > 0) {
-      attributes[name] = amount;
-    }
-  }
+): void {
+  attributes[ATTR_GEN_AI_USAGE_COST_AMOUNT] = cost.total;
+  attributes[ATTR_GEN_AI_USAGE_COST_CURRENCY] = CURRENCY;
+  attributes[ATTR_GEN_AI_USAGE_COST_SOURCE] =
+    GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL;
+  attributes[ATTR_TOKENMETER_COST_INPUT] = cost.input;
+  attributes[ATTR_TOKENMETER_COST_OUTPUT] = cost.output;
+  attributes[ATTR_TOKENMETER_PRICE_PROVIDER] = match.providerId;
+  attributes[ATTR_TOKENMETER_PRICE_MODEL] = match.modelId;
+  attributes[ATTR_TOKENMETER_PRICE_SOURCE] = match.source;
+  // Each attribute costs the span pipeline a check, so the parts most
+  // calls lack are written only when they cost something.
+  putCost(attributes, ATTR_TOKENMETER_COST_CACHE_READ, cost.cacheRead);
+  putCost(attributes, ATTR_TOKENMETER_COST_CACHE_WRITE, cost.cacheWrite);
+  putCost(attributes, ATTR_TOKENMETER_COST_REASONING, cost.reasoning);
+  putCost(attributes, ATTR_TOKENMETER_COST_INPUT_AUDIO, cost.inputAudio);
+  putCost(attributes, ATTR_TOKENMETER_COST_OUTPUT_AUDIO, cost.outputAudio);
+  putCost(attributes, ATTR_TOKENMETER_COST_INPUT_IMAGE, cost.inputImage);
+  putCost(attributes, ATTR_TOKENMETER_COST_OUTPUT_IMAGE, cost.outputImage);
+  putCost(attributes, ATTR_TOKENMETER_COST_WEB_SEARCH, cost.webSearch);
+  putCost(attributes, ATTR_TOKENMETER_COST_REQUEST, cost.request);
   if (serviceTier !== undefined) {
     attributes[ATTR_TOKENMETER_PRICE_SERVICE_TIER] = serviceTier;
   }
-  return attributes;
+}
+
+function putCost(attributes: Attributes, name: string, amount: number): void {
+  if (amount > 0) {
+    attributes[name] = amount;
+  }
 }
 
 /**
  * `tokenmeter.component.<name>.tokens` and `.cost` for each component of
  * a call whose prompt tokenmeter's instrumentation sized.
  */
-function componentAttributes(components: ComponentCosts): Attributes {
+function putComponentAttributes(
+  attributes: Attributes,
+  components: ComponentCosts,
+): void {
   if (!components.broken) {
-    return {};
+    return;
   }
   const totals = new Map<string, { tokens: number; cost: number }>();
   for (const part of components.parts) {
@@ -231,19 +229,23 @@ function componentAttributes(components: ComponentCosts): Attributes {
     totals.set(part.component, total);
   }
 
-  const attributes: Attributes = {};
   for (const [component, total] of totals) {
     attributes[`${ATTR_TOKENMETER_COMPONENT_PREFIX}${component}.tokens`] =
       total.tokens;
     attributes[`${ATTR_TOKENMETER_COMPONENT_PREFIX}${component}.cost`] =
       total.cost;
   }
-  return attributes;
 }
 
-function savingAttributes(savings: readonly Saving[]): Attributes {
-  const total = savings.reduce((sum, saving) => sum + saving.amount, 0);
-  return total > 0 ? { [ATTR_TOKENMETER_COST_SAVED]: total } : {};
+function putSavingAttributes(
+  attributes: Attributes,
+  savings: readonly Saving[],
+): void {
+  let total = 0;
+  for (const saving of savings) {
+    total += saving.amount;
+  }
+  putCost(attributes, ATTR_TOKENMETER_COST_SAVED, total);
 }
 
 function warnUnpriced(call: GenAiCall, model: string | undefined): void {

@@ -1,4 +1,4 @@
-import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { Counter, Histogram, Meter } from '@opentelemetry/api';
 
 import {
   ATTR_GEN_AI_TOKEN_MODALITY,
@@ -17,11 +17,12 @@ import {
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
 } from '../semconv.js';
 import type { NormalizedUsage } from '../usage/types.js';
+import type { Labels } from './metrics.js';
 
 /** The GenAI conventions' token metrics, in one version of them. */
 export interface TokenMetrics {
-  /** Records the tokens of one call; `attributes` describe the call. */
-  record(usage: NormalizedUsage, attributes: Attributes): void;
+  /** Records the tokens of one call; `labels` describe the call. */
+  record(usage: NormalizedUsage, labels: Labels): void;
 }
 
 const TOKEN_BUCKETS = {
@@ -40,15 +41,15 @@ export function tokenUsageHistogram(meter: Meter): TokenMetrics {
   });
 
   return {
-    record(usage, attributes) {
-      histogram.record(usage.inputTokens, {
-        ...attributes,
-        [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_INPUT,
-      });
-      histogram.record(usage.outputTokens, {
-        ...attributes,
-        [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
-      });
+    record(usage, labels) {
+      histogram.record(
+        usage.inputTokens,
+        labels.with(ATTR_GEN_AI_TOKEN_TYPE, GEN_AI_TOKEN_TYPE_VALUE_INPUT),
+      );
+      histogram.record(
+        usage.outputTokens,
+        labels.with(ATTR_GEN_AI_TOKEN_TYPE, GEN_AI_TOKEN_TYPE_VALUE_OUTPUT),
+      );
     },
   };
 }
@@ -116,11 +117,12 @@ export function inferenceTokenMetrics(meter: Meter): TokenMetrics {
   );
 
   return {
-    record(usage, attributes) {
-      const byModality = {
-        ...attributes,
-        [ATTR_GEN_AI_TOKEN_MODALITY]: GEN_AI_TOKEN_MODALITY_VALUE_UNKNOWN,
-      };
+    record(usage, labels) {
+      const attributes = labels.attributes;
+      const byModality = labels.with(
+        ATTR_GEN_AI_TOKEN_MODALITY,
+        GEN_AI_TOKEN_MODALITY_VALUE_UNKNOWN,
+      );
       for (const [instrument, field] of usageCounters) {
         const tokens = usage[field] as number;
         // The subset counters count only calls that had such tokens.

@@ -45,7 +45,9 @@ export class DualProtocolListener {
     const http1 = createHttp1Server(handler);
     const http2 = createHttp2Server(handler);
 
-    this.server = createNetServer((socket) => {
+    // Without noDelay, Nagle's algorithm holds back each small event of a
+    // stream until the client acknowledges the one before.
+    this.server = createNetServer({ noDelay: true }, (socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
       socket.once('data', (head: Buffer) => {

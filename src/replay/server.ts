@@ -26,7 +26,11 @@ export interface ReplayServerOptions {
    * request is most alike. Default: `closest`.
    */
   match?: 'strict' | 'closest';
-  /** Pause between server-sent events, in milliseconds. Default: 0. */
+  /**
+   * Pause between server-sent events, in milliseconds. At 0 the server
+   * still yields to the event loop, so each event leaves as a chunk of its
+   * own. Default: 1.
+   */
   eventDelayMs?: number;
 }
 
@@ -63,7 +67,7 @@ export class ReplayServer {
 
   constructor(options: ReplayServerOptions) {
     this.match = options.match ?? 'closest';
-    this.eventDelayMs = options.eventDelayMs ?? 0;
+    this.eventDelayMs = options.eventDelayMs ?? 1;
     this.candidates = options.recordings.flatMap((recording) =>
       recording.exchanges.map((exchange) => ({
         recording,
@@ -340,6 +344,9 @@ function writeJson(
   response.end(text);
 }
 
+/** Waits between events; at 0 it yields to the event loop only. */
 function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) =>
+    ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve),
+  );
 }

@@ -16,6 +16,11 @@ const DIALECTS: readonly GenAiDialect[] = [
   aiSdkDialect,
 ];
 
+// Most spans are not model calls; one look for any dialect's markers
+// passes them over.
+const MARKERS = [...new Set(DIALECTS.flatMap((dialect) => dialect.markers))];
+const NONE: CallReading = Object.freeze({ kind: 'none' });
+
 /**
  * Reads the model call a span describes from its attributes, whichever
  * instrumentation wrote them. Takes a plain attribute map, so the same code
@@ -27,10 +32,22 @@ export function readGenAiCall(
   attributes: AttributeMap,
   scope?: string,
 ): CallReading {
+  if (!hasAny(attributes, MARKERS)) {
+    return NONE;
+  }
   for (const dialect of DIALECTS) {
     if (dialect.matches(attributes, scope)) {
       return dialect.read(attributes, scope);
     }
   }
-  return { kind: 'none' };
+  return NONE;
+}
+
+function hasAny(attributes: AttributeMap, names: readonly string[]): boolean {
+  for (const name of names) {
+    if (attributes[name] !== undefined) {
+      return true;
+    }
+  }
+  return false;
 }

@@ -56,6 +56,8 @@ beforeAll(async () => {
       recording(
         'openai--contrib-chat-completions-adds-genai-conventions-with-system-message',
       ),
+      recording('openai--responses-non-streaming'),
+      recording('openai--contrib-embeddings-adds-genai-conventions'),
     ],
   });
   await server.start();
@@ -185,6 +187,39 @@ describe('budgets with real SDKs', () => {
     const body = server.received[0]?.body as Record<string, unknown>;
     expect(body.max_completion_tokens).toBe(64);
     expect(body.max_tokens).toBeUndefined();
+  });
+
+  it('clamp max_output_tokens of a Responses request', async () => {
+    configureBudgets([
+      { feature: '*', mode: 'clamp', maxOutputTokensPerCall: 64 },
+    ]);
+    const params = {
+      model: 'gpt-4o-mini',
+      input: 'Tell me a joke about OpenTelemetry',
+      max_output_tokens: 500,
+    };
+
+    await clients.openai.responses.create(params);
+
+    const body = server.received[0]?.body as Record<string, unknown>;
+    expect(body.max_output_tokens).toBe(64);
+    expect(params.max_output_tokens).toBe(500);
+  });
+
+  it('leave embeddings alone under an output limit', async () => {
+    configureBudgets([
+      { feature: '*', mode: 'block', maxOutputTokensPerCall: 10 },
+    ]);
+
+    await clients.openai.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['One fish', 'two fish', 'red fish', 'blue fish'],
+      encoding_format: 'float',
+    });
+
+    expect(server.received).toHaveLength(1);
+    const [call] = genAiSpans(tracing.spans());
+    expect(call?.attributes['tokenmeter.budget.action']).toBeUndefined();
   });
 
   it('stop a runaway loop once the interaction spent its budget', async () => {

@@ -20,6 +20,11 @@ import {
   GEN_AI_PROVIDER_NAME_VALUE_AZURE_AI_INFERENCE,
   GEN_AI_PROVIDER_NAME_VALUE_GCP_VERTEX_AI,
 } from '../../semconv.js';
+import {
+  completionSizeAttributes,
+  emptyParts,
+} from '../common/completion-sizes.js';
+import { addAnthropicContent } from '../common/message-parts.js';
 
 /** Details of a response besides its usage. */
 export interface ResponseDetails {
@@ -131,6 +136,17 @@ export function readResponseDetails(message: unknown): ResponseDetails {
     model: stringOrUndefined(fields.model),
     stopReason: stringOrUndefined(fields.stop_reason),
   };
+}
+
+/**
+ * Builds the `tokenmeter.completion.*` attributes of a Message: the sizes
+ * of its text blocks and tool calls.
+ */
+export function messageSizeAttributes(message: unknown): Attributes {
+  const parts = emptyParts();
+  const content = (message as { content?: unknown } | null)?.content;
+  addAnthropicContent(parts, content);
+  return completionSizeAttributes(parts);
 }
 
 /** Builds the span name that the GenAI conventions give a chat call. */

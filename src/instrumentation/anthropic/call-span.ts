@@ -3,7 +3,11 @@ import type { Span } from '@opentelemetry/api';
 import { observeApiPromise } from '../common/api-promise.js';
 import { recordCallError, setUsageAttributes } from '../common/span.js';
 import { observeStream, type StreamEnd } from '../common/stream.js';
-import { readResponseDetails, responseAttributes } from './attributes.js';
+import {
+  messageSizeAttributes,
+  readResponseDetails,
+  responseAttributes,
+} from './attributes.js';
 import {
   estimateStoppedOutput,
   type OutputEstimate,
@@ -77,6 +81,7 @@ export class CallSpan {
   private recordMessage(message: unknown): void {
     const { span } = this.options;
     span.setAttributes(responseAttributes(readResponseDetails(message)));
+    span.setAttributes(messageSizeAttributes(message));
     const usage = (message as { usage?: unknown } | null)?.usage;
     this.recordUsage(readReportedUsage(usage));
   }
@@ -95,6 +100,7 @@ export class CallSpan {
     this.guard(() => {
       const { span } = this.options;
       span.setAttributes(responseAttributes(message.details));
+      span.setAttributes(message.sizes.attributes());
       if (end.kind === 'error' && !isAbortError(end.error)) {
         recordCallError(span, end.error);
       }

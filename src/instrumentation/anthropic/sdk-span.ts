@@ -1,19 +1,25 @@
-// The output estimate of a stream whose span @anthropic-ai/sdk starts
-// itself (0.134 and later, unless its tracing is off). tokenmeter starts no
-// span for such a call, and the processor prices the SDK's span. A stream
-// that the app stops before `message_delta` leaves that span with the
-// input counts of `message_start` and no output count, so its output would
-// go unpriced.
+// What tokenmeter adds to the span that @anthropic-ai/sdk starts itself
+// (0.134 and later, unless its tracing is off) for a `messages.create`
+// call. tokenmeter starts no span for such a call, and the processor
+// prices the SDK's span. So tokenmeter writes onto that span the sizes of
+// the response's text and tool calls, for the cost breakdown. It also
+// writes the output estimate of a stream that the app stopped early: a
+// stream stopped before `message_delta` leaves the span with the input
+// counts of `message_start` and no output count, so its output would go
+// unpriced.
 //
-// tokenmeter cannot write the estimate when its observer of the stream is
-// notified of the stop, because the SDK may have ended its span by then.
-// When the app breaks out of `for await`, the `return()` of the SDK's
-// iterator, which wraps the stream's `[Symbol.asyncIterator]`, ends the
-// span before it returns the `iterator()` that tokenmeter observes (seen
-// with 1.17.0, and read in the source of 0.137.0). So the estimate is
-// written by a wrapper of that span's own `end()`, whichever way the read
-// ends. The span is the one the SDK hands its request in the `__span`
-// request option, read back from the `props` its APIPromise parses.
+// Both must be written before the SDK ends its span. The SDK ends the span
+// of a plain response once it has parsed the body, after the parse that
+// tokenmeter observes. For a stream, tokenmeter cannot write when its
+// observer of the stream is notified of the end, because the SDK may have
+// ended its span by then. When the app breaks out of `for await`, the
+// `return()` of the SDK's iterator, which wraps the stream's
+// `[Symbol.asyncIterator]`, ends the span before it returns the
+// `iterator()` that tokenmeter observes (seen with 1.17.0, and read in the
+// source of 0.137.0). So a stream's sizes and estimate are written by a
+// wrapper of that span's own `end()`, whichever way the read ends. The
+// span is the one the SDK hands its request in the `__span` request
+// option, read back from the `props` its APIPromise parses.
 
 import type { Span, TimeInput } from '@opentelemetry/api';
 
@@ -22,6 +28,7 @@ import { logFailure, warnOnceSafely } from '../common/log.js';
 import { setUsageAttributes } from '../common/span.js';
 import { isSdkStream, observeStream } from '../common/stream.js';
 import { estimateStoppedOutput, type StoppedStreamOutput } from './estimate.js';
+import { messageSizeAttributes } from './attributes.js';
 import type { MessagesResource } from './internal-types.js';
 import { StreamedMessage } from './streamed-message.js';
 import type { AnthropicInstrumentationConfig } from './types.js';
@@ -30,17 +37,18 @@ import type { AnthropicInstrumentationConfig } from './types.js';
 interface SdkSpanCall {
   /** The requested model, for the tokenizer until the stream names one. */
   model?: string;
+  streamed: boolean;
   stoppedStreamOutput: StoppedStreamOutput;
 }
 
 /**
  * Observes the APIPromise of a `messages.create` call that tokenmeter
- * starts no span for, leaving it unchanged, so that the output of a stream
- * stopped early is estimated on the SDK's own span. Does nothing for a
- * client that does not trace itself, a request that is not streamed, or a
- * value that is not an APIPromise.
+ * starts no span for, leaving it unchanged. The SDK's own span then gets
+ * the sizes of the response's text and tool calls and, for a stream
+ * stopped early, its estimated output. Does nothing for a client that does
+ * not trace itself, or a value that is not an APIPromise.
  */
-export function estimateOnSdkSpan(
+export function recordOnSdkSpan(
   resource: MessagesResource,
   result: unknown,
   params: unknown,
@@ -48,22 +56,32 @@ export function estimateOnSdkSpan(
 ): void {
   const request = params as { stream?: unknown; model?: unknown } | null;
   const tracer = resource._client?._tracer;
-  if (tracer === undefined || tracer === null || request?.stream !== true) {
+  if (tracer === undefined || tracer === null) {
     return;
   }
   const call: SdkSpanCall = {
-    model: typeof request.model === 'string' ? request.model : undefined,
+    model: typeof request?.model === 'string' ? request.model : undefined,
+    streamed: request?.stream === true,
     stoppedStreamOutput: config.stoppedStreamOutput ?? 'tokenizer',
   };
   try {
     observeApiPromise(result, {
-      onParsed: (value, props) => watchStream(value, props, call),
+      onParsed: (value, props) => onParsed(value, props, call),
       onError: () => undefined,
       onUnparsed: () => undefined,
     });
   } catch (error) {
-    logFailure('Observing an Anthropic stream traced by its SDK', error);
+    logFailure('Observing an Anthropic call traced by its SDK', error);
   }
+}
+
+function onParsed(value: unknown, props: unknown, call: SdkSpanCall): void {
+  if (call.streamed) {
+    watchStream(value, props, call);
+    return;
+  }
+  const span = sdkSpanOf(props);
+  span?.setAttributes(messageSizeAttributes(value));
 }
 
 /**
@@ -103,9 +121,10 @@ function isSpan(value: unknown): value is Span {
 function warnSpanNotFound(): void {
   warnOnceSafely(
     'anthropic-sdk-span-not-found',
-    'An @anthropic-ai/sdk client that traces itself parsed a stream ' +
+    'An @anthropic-ai/sdk client that traces itself parsed a response ' +
       'without a span that tokenmeter can read in its `__span` request ' +
-      'option, so the output of its streams stopped early is not estimated.',
+      'option, so its responses are not sized and the output of its streams ' +
+      'stopped early is not estimated.',
   );
 }
 
@@ -123,17 +142,18 @@ function watchStream(stream: unknown, props: unknown, call: SdkSpanCall): void {
     onEnd: () => undefined,
   });
   if (observed) {
-    estimateBeforeEnd(span, message, call);
+    recordBeforeEnd(span, message, call);
   }
 }
 
 /**
- * Replaces the span's `end` with one that first writes the estimated output
- * of a stream stopped early, then ends the span with the time it was asked
- * to end at. When the tokenizer is still loading, the span ends once it has
- * loaded. Later calls of `end` go straight to the original.
+ * Replaces the span's `end` with one that first writes the sizes of the
+ * streamed text and tool calls and the estimated output of a stream stopped
+ * early, then ends the span with the time it was asked to end at. When the
+ * tokenizer is still loading, the span ends once it has loaded. Later
+ * calls of `end` go straight to the original.
  */
-function estimateBeforeEnd(
+function recordBeforeEnd(
   span: Span,
   message: StreamedMessage,
   call: SdkSpanCall,
@@ -141,12 +161,16 @@ function estimateBeforeEnd(
   const end = span.end.bind(span);
   let called = false;
   span.end = (endTime?: TimeInput): void => {
-    if (called || !message.stoppedEarly) {
-      called = true;
+    if (called) {
       end(endTime);
       return;
     }
     called = true;
+    writeSizes(span, message);
+    if (!message.stoppedEarly) {
+      end(endTime);
+      return;
+    }
     const time = endTime ?? new Date();
     const output = message.stoppedOutput(call.model);
     estimateStoppedOutput(output, call.stoppedStreamOutput, (estimate) => {
@@ -158,4 +182,12 @@ function estimateBeforeEnd(
       end(time);
     });
   };
+}
+
+function writeSizes(span: Span, message: StreamedMessage): void {
+  try {
+    span.setAttributes(message.sizes.attributes());
+  } catch (error) {
+    logFailure('Recording sizes on an Anthropic SDK span', error);
+  }
 }

@@ -1,3 +1,5 @@
+import { CompletionSizes } from '../common/completion-sizes.js';
+import { isAnthropicToolUse } from '../common/message-parts.js';
 import {
   readResponseDetails,
   stringOrUndefined,
@@ -14,11 +16,14 @@ type Fields = Record<string, unknown>;
 
 /**
  * The parts of a streamed Message that the span records, rebuilt from the
- * stream's events as the app reads them: response details, usage, and the
- * streamed text for estimating the output of a stream that stops early.
+ * stream's events as the app reads them. They are the response details,
+ * the usage and the sizes of its text and tool calls, and the streamed
+ * text for estimating the output of a stream that stops early.
  */
 export class StreamedMessage {
   details: ResponseDetails = {};
+  /** Sizes of the text and tool calls streamed so far, without thinking. */
+  readonly sizes = new CompletionSizes();
   /** `message_start` usage, merged with `message_delta` usage once seen. */
   usage: ReportedUsage = {};
   /** Set by `message_start`, which carries the input counts. */
@@ -49,7 +54,7 @@ export class StreamedMessage {
         this.startBlock(fields.content_block);
         break;
       case 'content_block_delta':
-        this.keep(deltaText(fields.delta));
+        this.addDelta(fields.delta);
         break;
       case 'message_delta':
         this.finish(fields);
@@ -100,6 +105,22 @@ export class StreamedMessage {
       this.details.model = stringOrUndefined(to?.model) ?? this.details.model;
     }
     this.keep(stringOrUndefined(fields.text));
+    if (fields.type === 'text') {
+      this.sizes.addText(fields.text);
+    } else if (isAnthropicToolUse(fields)) {
+      // The input starts empty and streams as `input_json_delta` events.
+      this.sizes.addToolCall(fields.name);
+    }
+  }
+
+  private addDelta(delta: unknown): void {
+    this.keep(deltaText(delta));
+    const fields = (delta ?? {}) as Fields;
+    if (fields.type === 'text_delta') {
+      this.sizes.addText(fields.text);
+    } else if (fields.type === 'input_json_delta') {
+      this.sizes.addToolCall(fields.partial_json);
+    }
   }
 
   private finish(event: Fields): void {

@@ -16,7 +16,7 @@ import { rejectedCall } from '../common/blocked-call.js';
 import { recordCallError } from '../common/span.js';
 import { providerName, requestAttributes, spanName } from './attributes.js';
 import { CallSpan } from './call-span.js';
-import { estimateOnSdkSpan } from './sdk-span.js';
+import { recordOnSdkSpan } from './sdk-span.js';
 import type { MessagesMethod, MessagesResource } from './internal-types.js';
 import { logFailure, warnOnceSafely } from '../common/log.js';
 import type { AnthropicInstrumentationConfig } from './types.js';
@@ -67,7 +67,7 @@ export function wrapCreate(
       const result = runForSdkSpan(prepared, () =>
         original.apply(this, callArgs),
       );
-      estimateOnSdkSpan(this, result, callArgs[0], wrapper.config());
+      recordOnSdkSpan(this, result, callArgs[0], wrapper.config());
       return result;
     }
     return runTraced(call, () => original.apply(this, callArgs));

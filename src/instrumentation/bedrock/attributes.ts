@@ -36,6 +36,15 @@ export interface ResponseDetails {
   finishReasons: string[];
 }
 
+/** Paths of the output token limit in the native request bodies. */
+const INVOKE_MAX_TOKENS: readonly string[] = [
+  'max_tokens',
+  'max_gen_len',
+  'inferenceConfig.max_new_tokens',
+  'inferenceConfig.maxTokens',
+  'textGenerationConfig.maxTokenCount',
+];
+
 /**
  * Paths of each request parameter in the native request bodies of
  * InvokeModel, tried in order: Anthropic and Mistral at the top level,
@@ -43,16 +52,7 @@ export interface ResponseDetails {
  * as `max_gen_len`, Cohere as `p` and `k`.
  */
 const INVOKE_PARAMETERS: ReadonlyArray<[string, readonly string[]]> = [
-  [
-    ATTR_GEN_AI_REQUEST_MAX_TOKENS,
-    [
-      'max_tokens',
-      'max_gen_len',
-      'inferenceConfig.max_new_tokens',
-      'inferenceConfig.maxTokens',
-      'textGenerationConfig.maxTokenCount',
-    ],
-  ],
+  [ATTR_GEN_AI_REQUEST_MAX_TOKENS, INVOKE_MAX_TOKENS],
   [
     ATTR_GEN_AI_REQUEST_TEMPERATURE,
     [
@@ -115,7 +115,10 @@ export function requestAttributes(
  * `messages` (or Cohere's `message`), `embeddings` for an embedding model,
  * and `text_completion` for a bare prompt, such as Llama's or Titan's.
  */
-function operationName(modelId: unknown, body: UnknownRecord | undefined) {
+export function operationName(
+  modelId: unknown,
+  body: UnknownRecord | undefined,
+) {
   if (!body) {
     return GEN_AI_OPERATION_NAME_VALUE_CHAT;
   }
@@ -153,6 +156,14 @@ function putInvokeParameters(attributes: Attributes, body: UnknownRecord) {
     ATTR_GEN_AI_REQUEST_STOP_SEQUENCES,
     firstAt(body, INVOKE_STOP_SEQUENCES),
   );
+}
+
+/** Reads the output token limit of an InvokeModel request body. */
+export function readInvokeMaxTokens(body: UnknownRecord): number | undefined {
+  const limit = firstAt(body, INVOKE_MAX_TOKENS);
+  return typeof limit === 'number' && Number.isFinite(limit)
+    ? limit
+    : undefined;
 }
 
 /** Reads the first value found at one of the dotted paths. */

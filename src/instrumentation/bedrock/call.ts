@@ -3,6 +3,11 @@ import type { Span } from '@opentelemetry/api';
 import { observeAsyncIterable } from '../common/async-iterable.js';
 import { isRecord, type UnknownRecord } from '../common/attributes.js';
 import { logFailure, warnOnceSafely } from '../common/log.js';
+import {
+  completionSizeAttributes,
+  emptyParts,
+  type CompletionParts,
+} from '../common/completion-sizes.js';
 import { recordCallError, setUsageAttributes } from '../common/span.js';
 import type { StreamEnd } from '../common/stream.js';
 import { TOKENMETER_ESTIMATE_METHOD_VALUE_LAST_REPORTED } from '../../semconv.js';
@@ -21,9 +26,11 @@ import {
   type UncachedCounts,
 } from './counts.js';
 import { readInvokeModelBody, type BodyReading } from './invoke-model-body.js';
+import { converseParts, invokeModelParts } from './output-parts.js';
 import { isStreamed, type Operation } from './operations.js';
 import type { HttpExchangeSink } from './response-headers.js';
 import { BedrockStreamEstimator } from './stream-estimate.js';
+import { StreamedOutput } from './streamed-output.js';
 import {
   INVOCATION_METRICS_KEY,
   readConverseUsage,
@@ -41,8 +48,12 @@ import {
  */
 export class BedrockCall implements HttpExchangeSink {
   private readonly details: ResponseDetails = { finishReasons: [] };
+  /** The output texts of a stream, as the app reads it. */
+  private readonly streamedOutput = new StreamedOutput();
   /** Estimates the usage of a stream that ends before its counts. */
   private readonly estimator: BedrockStreamEstimator | undefined;
+  /** The visible output of the response, which its sizes are read from. */
+  private outputParts: CompletionParts = emptyParts();
   /** Counts from the response body or its stream, in the model's format. */
   private bodyCounts: UncachedCounts | undefined;
   /** Counts from `amazon-bedrock-invocationMetrics`, which win. */
@@ -58,7 +69,7 @@ export class BedrockCall implements HttpExchangeSink {
     private readonly operation: Operation,
     input: UnknownRecord,
   ) {
-    this.estimator = streamEstimator(operation, input);
+    this.estimator = streamEstimator(operation, input, this.streamedOutput);
   }
 
   /** Keeps the headers of the HTTP response and the server it came from. */
@@ -115,7 +126,9 @@ export class BedrockCall implements HttpExchangeSink {
       if (this.operation === 'Converse') {
         this.addConverseOutput(fields);
       } else {
-        this.addReading(readInvokeModelBody(parseBody(fields.body)));
+        const body = parseBody(fields.body);
+        this.addReading(readInvokeModelBody(body));
+        this.outputParts = invokeModelParts(body);
       }
       this.record();
     });
@@ -141,6 +154,7 @@ export class BedrockCall implements HttpExchangeSink {
   private addConverseOutput(output: Record<string, unknown>): void {
     this.bodyCounts = readConverseUsage(output.usage);
     this.addFinishReason(output.stopReason);
+    this.outputParts = converseParts(output);
   }
 
   /** Reads a ConverseStream event: `messageStop` and `metadata` matter. */
@@ -148,7 +162,7 @@ export class BedrockCall implements HttpExchangeSink {
     if (!isRecord(event)) {
       return;
     }
-    this.estimator?.add(event);
+    this.streamedOutput.add(event);
     if (isRecord(event.messageStop)) {
       this.addFinishReason(event.messageStop.stopReason);
     }
@@ -165,7 +179,7 @@ export class BedrockCall implements HttpExchangeSink {
     if (!isRecord(body)) {
       return;
     }
-    this.estimator?.add(body);
+    this.streamedOutput.add(body);
     const metrics = readInvocationMetrics(body[INVOCATION_METRICS_KEY]);
     if (metrics) {
       this.metricCounts = metrics;
@@ -196,6 +210,7 @@ export class BedrockCall implements HttpExchangeSink {
       if (end.kind === 'error' && !isAbortError(end.error)) {
         recordCallError(this.span, end.error);
       }
+      this.outputParts = this.streamedOutput.outputParts();
       if (this.finalCountsSeen || this.estimator === undefined) {
         this.record();
         return;
@@ -226,13 +241,15 @@ export class BedrockCall implements HttpExchangeSink {
   }
 
   /**
-   * Writes the response attributes and the usage, from the first source
-   * that has counts: the invocation metrics of a stream, the body in the
-   * model's format, then the token count headers. `estimateMethod` marks
-   * counts that a stream reported before it stopped.
+   * Writes the response attributes, the sizes of the output, and the
+   * usage, from the first source that has counts: the invocation metrics
+   * of a stream, the body in the model's format, then the token count
+   * headers. `estimateMethod` marks counts that a stream reported before it
+   * stopped.
    */
   private record(estimateMethod?: string): void {
     this.span.setAttributes(responseAttributes(this.details));
+    this.span.setAttributes(completionSizeAttributes(this.outputParts));
     const counts = [
       this.metricCounts,
       this.bodyCounts,
@@ -275,13 +292,14 @@ export class BedrockCall implements HttpExchangeSink {
 function streamEstimator(
   operation: Operation,
   input: UnknownRecord,
+  output: StreamedOutput,
 ): BedrockStreamEstimator | undefined {
   if (!isStreamed(operation)) {
     return undefined;
   }
   const request =
     operation === 'ConverseStream' ? input : parseRequestBody(input.body);
-  return new BedrockStreamEstimator(input.modelId, request ?? {});
+  return new BedrockStreamEstimator(input.modelId, request ?? {}, output);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isRecord, type UnknownRecord } from '../common/attributes.js';
+import type { UnknownRecord } from '../common/attributes.js';
 import {
   countTally,
   tallyChatOutput,
@@ -13,7 +13,7 @@ import {
 } from '../../tokenizer/index.js';
 import { toCallUsage, type UncachedCounts } from './counts.js';
 import { tallyBedrockInput } from './request-tally.js';
-import { StreamedOutput } from './streamed-output.js';
+import type { StreamedOutput } from './streamed-output.js';
 
 /**
  * Estimates the usage of a Bedrock stream that ended before the event that
@@ -31,20 +31,20 @@ import { StreamedOutput } from './streamed-output.js';
 export class BedrockStreamEstimator {
   private readonly choice: EncodingChoice;
   private readonly input: TokenTally;
-  private readonly output = new StreamedOutput();
 
-  constructor(modelId: unknown, request: UnknownRecord) {
+  /**
+   * `output` is the stream's output, which the call fills as the app reads
+   * the stream.
+   */
+  constructor(
+    modelId: unknown,
+    request: UnknownRecord,
+    private readonly output: StreamedOutput,
+  ) {
     this.choice = encodingForModel(
       typeof modelId === 'string' ? modelId : undefined,
     );
     this.input = tallyBedrockInput(request, this.choice.encoding);
-  }
-
-  /** Keeps the output text of a ConverseStream event or a chunk's JSON. */
-  add(event: unknown): void {
-    if (isRecord(event)) {
-      this.output.add(event);
-    }
   }
 
   /**

@@ -43,9 +43,15 @@ export interface CallRequest {
   /** The request params as the app passed them; never changed here. */
   params: Record<string, unknown>;
   /**
+   * The prompt in a request shape that `measurePrompt` reads (OpenAI chat
+   * or Responses, Anthropic messages), when `params` has another, such as
+   * a Gemini or Bedrock request. Defaults to `params`.
+   */
+  prompt?: unknown;
+  /**
    * Reads and sets the request's output token limit (`max_tokens`,
-   * `max_output_tokens`, ...), which `clamp` lowers. Without it, a call
-   * whose output would be clamped goes ahead unchanged, as in `observe`.
+   * `max_output_tokens`, ...), which `clamp` lowers. Without it, the limit
+   * counts as unset.
    */
   outputLimit?: OutputLimit;
 }
@@ -54,8 +60,12 @@ export interface CallRequest {
 export interface OutputLimit {
   /** The limit the request sets, or undefined when it sets none. */
   read(params: Record<string, unknown>): number | undefined;
-  /** Returns a copy of the params with the limit set. */
-  write(
+  /**
+   * Returns a copy of the params with the limit set. Absent when the limit
+   * cannot be changed, as in an opaque request body: a call whose output
+   * `clamp` would lower then goes ahead unchanged, as in `observe`.
+   */
+  write?(
     params: Record<string, unknown>,
     limit: number,
   ): Record<string, unknown>;
@@ -140,7 +150,7 @@ function decide(
         ? undefined
         : source?.rates(request.provider, request.model),
     estimateInput: (limit) => {
-      estimate ??= estimateInputTokens(request.params, request.model, limit);
+      estimate ??= estimateInputTokens(promptOf(request), request.model, limit);
       return estimate;
     },
   });
@@ -166,14 +176,27 @@ function applyDecision(
   for (const exceeded of decision.exceeded) {
     prepared.events.push(exceededEvent(exceeded, mode));
   }
-  if (decision.action === 'clamp' && request.outputLimit !== undefined) {
-    prepared.params = request.outputLimit.write(
-      request.params,
-      decision.maxOutputTokens,
-    );
-    prepared.attributes[ATTR_TOKENMETER_BUDGET_MAX_OUTPUT_TOKENS] =
-      decision.maxOutputTokens;
+  if (decision.action === 'clamp') {
+    clampOutput(prepared, request, decision.maxOutputTokens);
   }
+}
+
+/**
+ * Sends a copy of the params with the lowered output limit, or, when the
+ * request's limit cannot be written, lets the call go as in `observe`.
+ */
+function clampOutput(
+  prepared: PreparedCall,
+  request: CallRequest,
+  limit: number,
+): void {
+  const field = request.outputLimit;
+  if (field?.write === undefined) {
+    prepared.attributes[ATTR_TOKENMETER_BUDGET_ACTION] = 'observe';
+    return;
+  }
+  prepared.params = field.write(request.params, limit);
+  prepared.attributes[ATTR_TOKENMETER_BUDGET_MAX_OUTPUT_TOKENS] = limit;
 }
 
 function exceededEvent(exceeded: BudgetExceeded, mode: string): CallEvent {
@@ -206,7 +229,7 @@ function measurePromptOf(
         contextTexts,
       };
       return promptAttributes(
-        measurePrompt(request.params, exact),
+        measurePrompt(promptOf(request), exact),
         PROMPT_SIZE_UNIT_VALUE_TOKENS,
       );
     }
@@ -214,9 +237,13 @@ function measurePromptOf(
     void loadTokenCounter(choice.encoding);
   }
   return promptAttributes(
-    measurePrompt(request.params, lengthMeasure(contextTexts)),
+    measurePrompt(promptOf(request), lengthMeasure(contextTexts)),
     PROMPT_SIZE_UNIT_VALUE_CHARS,
   );
+}
+
+function promptOf(request: CallRequest): unknown {
+  return request.prompt ?? request.params;
 }
 
 /**

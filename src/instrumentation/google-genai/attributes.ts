@@ -30,6 +30,10 @@ import {
   serverAttributes,
   type UnknownRecord,
 } from '../common/attributes.js';
+import {
+  emptyParts,
+  type CompletionParts,
+} from '../common/completion-sizes.js';
 import type { ApiClientShape } from './internal-types.js';
 
 /** Details of a response besides its usage. */
@@ -162,6 +166,37 @@ export function readResponseDetails(
       typeof candidate.index === 'number' ? candidate.index : position;
     into.finishReasons.set(index, candidate.finishReason);
   });
+}
+
+/**
+ * Reads the visible output of a GenerateContentResponse or one of its
+ * chunks: the text and function calls (name and arguments) of each
+ * candidate. Thought parts are reasoning, whose tokens `thoughtsTokenCount`
+ * reports, so they are left out.
+ */
+export function candidateParts(response: unknown): CompletionParts {
+  const parts = emptyParts();
+  const candidates =
+    isRecord(response) && Array.isArray(response.candidates)
+      ? response.candidates
+      : [];
+  for (const candidate of candidates) {
+    const content = isRecord(candidate) ? candidate.content : undefined;
+    if (isRecord(content) && Array.isArray(content.parts)) {
+      content.parts.forEach((part) => addPart(parts, part));
+    }
+  }
+  return parts;
+}
+
+function addPart(parts: CompletionParts, part: unknown): void {
+  if (!isRecord(part) || part.thought === true) {
+    return;
+  }
+  parts.text.push(part.text);
+  if (isRecord(part.functionCall)) {
+    parts.toolCalls.push(part.functionCall.name, part.functionCall.args);
+  }
 }
 
 /** Builds the response attributes: id, model and finish reasons. */

@@ -18,7 +18,9 @@ import {
 } from '../common/span.js';
 import type { StreamEnd } from '../common/stream.js';
 import { tokenizerMethod, withTokenCounter } from '../common/token-estimate.js';
+import { CompletionSizes } from '../common/completion-sizes.js';
 import {
+  candidateParts,
   readResponseDetails,
   responseAttributes,
   type ResponseDetails,
@@ -43,6 +45,8 @@ import { UncountedText } from './uncounted-text.js';
 export class GenerateContentCall {
   private readonly details: ResponseDetails = { finishReasons: new Map() };
   private readonly uncounted = new UncountedText();
+  /** Sizes of the candidates' text and function calls, without thoughts. */
+  private readonly sizes = new CompletionSizes();
   private usageMetadata: unknown;
   private ended = false;
 
@@ -100,8 +104,9 @@ export class GenerateContentCall {
   }
 
   /**
-   * Keeps what a response or chunk reports. Each chunk of a stream repeats
-   * the usage so far, so the last `usageMetadata` replaces the earlier ones.
+   * Keeps what a response or chunk reports, and the sizes of its output.
+   * Each chunk of a stream repeats the usage so far, so the last
+   * `usageMetadata` replaces the earlier ones.
    */
   private add(response: unknown): void {
     readResponseDetails(response, this.details);
@@ -110,6 +115,7 @@ export class GenerateContentCall {
     if (metadata !== undefined && metadata !== null) {
       this.usageMetadata = metadata;
     }
+    this.sizes.add(candidateParts(response));
     if (this.streamed) {
       this.uncounted.add(response);
     }
@@ -136,12 +142,13 @@ export class GenerateContentCall {
   }
 
   /**
-   * Writes the response attributes and the usage reported last, marked as
-   * a lower bound (`last_reported`) when `partial`: the stream stopped
-   * before its final chunk.
+   * Writes the response attributes, the sizes of the output, and the usage
+   * reported last, marked as a lower bound (`last_reported`) when
+   * `partial`: the stream stopped before its final chunk.
    */
   private record(partial: boolean): void {
     this.span.setAttributes(responseAttributes(this.details));
+    this.span.setAttributes(this.sizes.attributes());
     const usage = this.reportedUsage();
     if (usage === undefined) {
       return;

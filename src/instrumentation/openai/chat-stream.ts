@@ -1,5 +1,10 @@
 import type { Span } from '@opentelemetry/api';
 
+import {
+  completionSizeAttributes,
+  emptyParts,
+  type CompletionParts,
+} from '../common/completion-sizes.js';
 import { setUsageAttributes } from '../common/span.js';
 import type { StreamAccumulator } from './internal-types.js';
 import { setResponseAttributes } from './response-attributes.js';
@@ -12,7 +17,10 @@ import {
   type UnknownRecord,
 } from './values.js';
 
-/** The output of one choice so far, kept only to estimate its tokens. */
+/**
+ * The output of one choice so far, kept to size the response's text and
+ * tool calls and, without reported usage, to estimate its tokens.
+ */
 interface ChoiceOutput {
   content: string[];
   /** The tool calls of the choice, by call index. */
@@ -29,6 +37,7 @@ interface ToolCallOutput {
  * When the stream ends without reported usage (the request did not set
  * `stream_options.include_usage`, or the stream stopped before the last
  * chunk), the usage is estimated from the prompt and the streamed text.
+ * The sizes of the streamed text and tool calls are written either way.
  */
 export class ChatStreamAccumulator implements StreamAccumulator {
   private id: unknown;
@@ -69,12 +78,16 @@ export class ChatStreamAccumulator implements StreamAccumulator {
         .map(([, reason]) => reason),
     });
 
+    const parts = this.outputParts();
+    span.setAttributes(completionSizeAttributes(parts));
+
     const usage = readChatUsage(this.usage);
     if (usage !== undefined) {
       setUsageAttributes(span, usage);
       return undefined;
     }
-    return this.estimator.estimate(this.outputTexts(), (estimate) =>
+    const texts = [...parts.text, ...parts.toolCalls] as string[];
+    return this.estimator.estimate(texts, (estimate) =>
       setUsageAttributes(span, estimate),
     );
   }
@@ -120,14 +133,16 @@ export class ChatStreamAccumulator implements StreamAccumulator {
     return output;
   }
 
-  private *outputTexts(): Iterable<string> {
+  /** Joins the streamed content and tool calls of each choice. */
+  private outputParts(): CompletionParts {
+    const parts = emptyParts();
     for (const output of this.outputs.values()) {
-      yield output.content.join('');
+      parts.text.push(output.content.join(''));
       for (const call of output.toolCalls.values()) {
-        yield call.name.join('');
-        yield call.arguments.join('');
+        parts.toolCalls.push(call.name.join(''), call.arguments.join(''));
       }
     }
+    return parts;
   }
 }
 

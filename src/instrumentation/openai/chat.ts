@@ -1,6 +1,12 @@
 import type { Span } from '@opentelemetry/api';
 
 import { GEN_AI_OPERATION_NAME_VALUE_CHAT } from '../../semconv.js';
+import {
+  completionSizeAttributes,
+  emptyParts,
+  type CompletionParts,
+} from '../common/completion-sizes.js';
+import { addChatChoices } from '../common/message-parts.js';
 import { setUsageAttributes } from '../common/span.js';
 import { ChatStreamAccumulator } from './chat-stream.js';
 import type {
@@ -94,9 +100,9 @@ function requestsUsage(params: UnknownRecord): boolean {
 }
 
 /**
- * Writes the attributes of a chat completion. A completion without usage,
- * as some OpenAI-compatible servers send, gets usage estimated from the
- * request and its choices.
+ * Writes the attributes of a chat completion, with the sizes of its text
+ * and tool calls. A completion without usage, as some OpenAI-compatible
+ * servers send, gets usage estimated from the request and its choices.
  */
 function recordChatCompletion(
   span: Span,
@@ -113,41 +119,23 @@ function recordChatCompletion(
     serviceTier: body.service_tier,
     finishReasons: chatFinishReasons(body.choices),
   });
+  const parts = choiceParts(body.choices);
+  span.setAttributes(completionSizeAttributes(parts));
   const usage = readChatUsage(body.usage);
   if (usage !== undefined) {
     setUsageAttributes(span, usage);
     return undefined;
   }
-  return estimator.estimate(choiceTexts(body.choices), (estimate) =>
+  const texts = [...parts.text, ...parts.toolCalls].filter(
+    (text): text is string => typeof text === 'string',
+  );
+  return estimator.estimate(texts, (estimate) =>
     setUsageAttributes(span, estimate),
   );
 }
 
-/**
- * Reads the output texts of each choice's message: content, refusal, and
- * the names and arguments of its tool calls, as a stream's are read.
- */
-function choiceTexts(choices: unknown): string[] {
-  const texts: unknown[] = [];
-  for (const choice of Array.isArray(choices) ? choices : []) {
-    if (isRecord(choice) && isRecord(choice.message)) {
-      texts.push(...messageTexts(choice.message));
-    }
-  }
-  return texts.filter((text): text is string => typeof text === 'string');
-}
-
-function messageTexts(message: UnknownRecord): unknown[] {
-  const texts = [message.content, message.refusal];
-  const calls: unknown[] = Array.isArray(message.tool_calls)
-    ? message.tool_calls
-    : [];
-  // The deprecated `function_call` is read like a tool call of its own.
-  for (const call of [...calls, { function: message.function_call }]) {
-    const callee = isRecord(call) ? (call.function ?? call.custom) : {};
-    if (isRecord(callee)) {
-      texts.push(callee.name, callee.arguments, callee.input);
-    }
-  }
-  return texts;
+function choiceParts(choices: unknown): CompletionParts {
+  const parts = emptyParts();
+  addChatChoices(parts, choices);
+  return parts;
 }

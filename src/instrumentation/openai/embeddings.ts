@@ -11,6 +11,9 @@ import { isRecord, type UnknownRecord } from './values.js';
 /** `embeddings.create`. */
 export const embeddings: OperationDefinition = {
   operationName: GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS,
+  // An embedding has no output tokens, so its output limit reads as 0 and
+  // a budget's output limit never applies to it.
+  outputLimit: { read: () => 0 },
   start: startEmbeddings,
 };
 

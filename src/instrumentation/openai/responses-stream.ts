@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 
+import { completionSizeAttributes } from '../common/completion-sizes.js';
 import { setUsageAttributes } from '../common/span.js';
 import type { StreamAccumulator } from './internal-types.js';
 import {
@@ -18,6 +19,7 @@ import { isRecord, type UnknownRecord } from './values.js';
  * last snapshot is kept. A stream that ends without usage, because the app
  * stopped reading it, aborted it or it failed before its final event, gets
  * usage estimated from the request and the output deltas it streamed.
+ * The sizes of the streamed messages and tool calls are written either way.
  */
 export class ResponseStreamAccumulator implements StreamAccumulator {
   private response: UnknownRecord | undefined;
@@ -38,6 +40,7 @@ export class ResponseStreamAccumulator implements StreamAccumulator {
   finish(span: Span): Promise<void> | undefined {
     const response = this.response ?? {};
     setResponseObjectAttributes(span, response);
+    span.setAttributes(completionSizeAttributes(this.output.outputParts()));
     if (setResponseObjectUsage(span, response)) {
       return undefined;
     }

@@ -1,6 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 
 import { GEN_AI_OPERATION_NAME_VALUE_CHAT } from '../../semconv.js';
+import { completionSizeAttributes } from '../common/completion-sizes.js';
 import { setUsageAttributes } from '../common/span.js';
 import type { OperationCall, OperationDefinition } from './internal-types.js';
 import { responsesRequestAttributes } from './request-attributes.js';
@@ -8,13 +9,13 @@ import {
   setResponseObjectAttributes,
   setResponseObjectUsage,
 } from './response-attributes.js';
-import { responseOutputTexts } from './responses-output.js';
+import { responseOutput, responseOutputTexts } from './responses-output.js';
 import { ResponseStreamAccumulator } from './responses-stream.js';
 import {
   responsesUsageEstimator,
   type UsageEstimator,
 } from './usage-estimate.js';
-import { isRecord, type UnknownRecord } from './values.js';
+import { isRecord, readNumber, type UnknownRecord } from './values.js';
 
 /**
  * `responses.create`, streamed or not. The GenAI conventions name its
@@ -22,6 +23,10 @@ import { isRecord, type UnknownRecord } from './values.js';
  */
 export const responses: OperationDefinition = {
   operationName: GEN_AI_OPERATION_NAME_VALUE_CHAT,
+  outputLimit: {
+    read: (params) => readNumber(params.max_output_tokens),
+    write: (params, limit) => ({ ...params, max_output_tokens: limit }),
+  },
   start: startResponse,
 };
 
@@ -39,8 +44,8 @@ function startResponse(params: UnknownRecord): OperationCall {
 }
 
 /**
- * Writes the attributes of a Responses API `response` object. A response
- * without usage, as some OpenAI-compatible servers send, gets usage
+ * Writes the attributes of a Responses API `response` object, with the
+ * sizes of its messages and tool calls. A response without usage, as some OpenAI-compatible servers send, gets usage
  * estimated from the request and its output.
  */
 function recordResponse(
@@ -53,10 +58,12 @@ function recordResponse(
   }
 
   setResponseObjectAttributes(span, response);
+  const output = responseOutput(response);
+  span.setAttributes(completionSizeAttributes(output));
   if (setResponseObjectUsage(span, response)) {
     return undefined;
   }
-  return estimator.estimate(responseOutputTexts(response), (estimate) =>
+  return estimator.estimate(responseOutputTexts(output), (estimate) =>
     setUsageAttributes(span, estimate),
   );
 }

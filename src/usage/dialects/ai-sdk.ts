@@ -55,6 +55,7 @@ import { providerFromAiSdk } from './provider-names.js';
  */
 export const aiSdkDialect: GenAiDialect = {
   name: 'ai-sdk',
+  markers: [ATTR_AI_OPERATION_ID],
 
   matches(attributes) {
     return (

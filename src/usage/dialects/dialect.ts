@@ -20,6 +20,11 @@ export interface InvalidUsage {
 export interface GenAiDialect {
   readonly name: string;
   /**
+   * Attributes of which every span that `matches` has at least one, so
+   * that a span with none of any dialect's is passed over at once.
+   */
+  readonly markers: readonly string[];
+  /**
    * Cheap check run on every ending span, a few property lookups: are this
    * family's usage names present? `scope` is the name of the span's
    * instrumentation scope, where known.

@@ -30,6 +30,7 @@ import { providerFromOpenInference } from './provider-names.js';
  */
 export const openInferenceDialect: GenAiDialect = {
   name: 'openinference',
+  markers: [ATTR_LLM_TOKEN_COUNT_PROMPT, ATTR_LLM_TOKEN_COUNT_COMPLETION],
 
   matches(attributes) {
     return (

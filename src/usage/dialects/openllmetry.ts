@@ -33,6 +33,14 @@ const TRACELOOP_SCOPE_PREFIX = '@traceloop/';
 // writes, into `gen_ai.usage.input_tokens` (checked in 0.25.0 to 0.27.0).
 const INPUT_EXCLUDES_CACHE_SCOPE = '@traceloop/instrumentation-anthropic';
 
+// The usage names OpenLLMetry writes, old and new.
+const USAGE_NAMES = [
+  ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
+  ATTR_GEN_AI_USAGE_COMPLETION_TOKENS,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+];
+
 /**
  * OpenLLMetry, Traceloop's instrumentations. The tests run
  * @traceloop/instrumentation-openai 0.22.5 and 0.27.0 and
@@ -55,6 +63,7 @@ const INPUT_EXCLUDES_CACHE_SCOPE = '@traceloop/instrumentation-anthropic';
  */
 export const openLlmetryDialect: GenAiDialect = {
   name: 'openllmetry',
+  markers: USAGE_NAMES,
 
   matches(attributes, scope) {
     return hasUsage(attributes) && isOpenLlmetrySpan(attributes, scope);
@@ -94,12 +103,7 @@ export function isOpenLlmetrySpan(
 }
 
 function hasUsage(attributes: AttributeMap): boolean {
-  return (
-    attributes[ATTR_GEN_AI_USAGE_PROMPT_TOKENS] !== undefined ||
-    attributes[ATTR_GEN_AI_USAGE_COMPLETION_TOKENS] !== undefined ||
-    attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS] !== undefined ||
-    attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] !== undefined
-  );
+  return USAGE_NAMES.some((name) => attributes[name] !== undefined);
 }
 
 const NAMES: CountNames = {

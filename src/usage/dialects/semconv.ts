@@ -31,6 +31,14 @@ import {
 } from './dialect.js';
 import { isOpenLlmetrySpan } from './openllmetry.js';
 
+// The usage names of the conventions: current, then those before v1.27.
+const USAGE_NAMES = [
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
+  ATTR_GEN_AI_USAGE_COMPLETION_TOKENS,
+];
+
 /**
  * The GenAI semantic conventions: v1.41 names, with the deprecated
  * `gen_ai.system`, `prompt_tokens` and `completion_tokens` and the newer
@@ -44,13 +52,11 @@ import { isOpenLlmetrySpan } from './openllmetry.js';
  */
 export const semconvDialect: GenAiDialect = {
   name: 'semconv',
+  markers: USAGE_NAMES,
 
   matches(attributes, scope) {
     return (
-      (attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS] !== undefined ||
-        attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] !== undefined ||
-        attributes[ATTR_GEN_AI_USAGE_PROMPT_TOKENS] !== undefined ||
-        attributes[ATTR_GEN_AI_USAGE_COMPLETION_TOKENS] !== undefined) &&
+      USAGE_NAMES.some((name) => attributes[name] !== undefined) &&
       !isAiSdkSpan(attributes) &&
       !isOpenLlmetrySpan(attributes, scope)
     );

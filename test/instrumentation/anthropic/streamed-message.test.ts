@@ -28,6 +28,34 @@ describe('StreamedMessage', () => {
     expect(message.streamedText()).toBe('Two plus two. It is 4.{"a":');
   });
 
+  it('sizes text and tool use only', () => {
+    const message = new StreamedMessage(false);
+    message.add(START);
+    message.add(delta({ type: 'thinking_delta', thinking: 'Two plus two. ' }));
+    message.add({
+      type: 'content_block_start',
+      index: 1,
+      content_block: { type: 'text', text: 'It ' },
+    });
+    message.add(delta({ type: 'text_delta', text: 'is 4.' }));
+    message.add({
+      type: 'content_block_start',
+      index: 2,
+      content_block: { type: 'tool_use', name: 'add', input: {} },
+    });
+    message.add(delta({ type: 'input_json_delta', partial_json: '{"a":2}' }));
+
+    expect(message.sizes.attributes()).toEqual({
+      'tokenmeter.completion.components': ['text', 'tool_calls'],
+      // Tool call JSON counts 1.5 times its length.
+      'tokenmeter.completion.sizes': [
+        'It is 4.'.length,
+        Math.round('add{"a":2}'.length * 1.5),
+      ],
+    });
+    expect(message.streamedText()).toBe('');
+  });
+
   it('keeps no text when not asked to', () => {
     const message = new StreamedMessage(false);
     message.add(START);

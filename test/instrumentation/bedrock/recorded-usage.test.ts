@@ -57,6 +57,16 @@ const EXPECTED: Record<string, TokenCounts & { finishReasons: string[] }> = {
     output: 24,
     finishReasons: ['end_turn'],
   },
+  'bedrock--converse-tool-use': {
+    input: 412,
+    output: 58,
+    finishReasons: ['tool_use'],
+  },
+  'bedrock--converse-stream-tool-use': {
+    input: 398,
+    output: 41,
+    finishReasons: ['tool_use'],
+  },
   'bedrock--invoke-model-anthropic': {
     input: 18 + 1843,
     output: 142,

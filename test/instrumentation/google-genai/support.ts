@@ -31,7 +31,7 @@ export function createClient(
 /** Starts a replay server for the recordings; close it after the test. */
 export async function startReplay(
   recordings: Recording[],
-  eventDelayMs = 0,
+  eventDelayMs?: number,
 ): Promise<ReplayServer> {
   const server = new ReplayServer({ recordings, eventDelayMs });
   await server.start();
