@@ -26,7 +26,9 @@ const GEN_AI_CALL = Object.freeze({
 
 /**
  * Warms up, then times `calls` sequential calls of `call` and prints
- * `{ microsPerCall, ...result() }`. `beforeTiming` runs after the warmup.
+ * `{ microsPerCall, cpuMicrosPerCall, ...result() }`: the wall time and
+ * the CPU time of this process per call. `beforeTiming` runs after the
+ * warmup.
  */
 async function timeCalls({ call, calls, beforeTiming, result, shutdown }) {
   const warmup = Math.max(20, Math.floor(calls / 5));
@@ -34,14 +36,21 @@ async function timeCalls({ call, calls, beforeTiming, result, shutdown }) {
     await call();
   }
   await beforeTiming?.();
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   for (let index = 0; index < calls; index++) {
     await call();
   }
   const elapsed = Number(process.hrtime.bigint() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   await shutdown?.();
   process.stdout.write(
-    JSON.stringify({ microsPerCall: elapsed / calls, calls, ...result() }),
+    JSON.stringify({
+      microsPerCall: elapsed / calls,
+      cpuMicrosPerCall: (cpu.user + cpu.system) / calls,
+      calls,
+      ...result(),
+    }),
   );
 }
 

@@ -13,6 +13,7 @@ import {
   type InteractionScope,
 } from '../interaction/scope.js';
 import { describeError, logger, warnOnce } from '../internal/diag.js';
+import { InsertionOrderedMap } from '../internal/ordered.js';
 import { PriceCatalog } from '../pricing/catalog.js';
 import { loadPriceFile, validateOverrides } from '../pricing/overrides.js';
 import {
@@ -95,7 +96,7 @@ export class CostSpanProcessor implements SpanProcessor {
 
   // Plain maps with explicit deletes: a WeakMap entry costs several times
   // more, mostly in garbage collection (see BENCHMARKS.md).
-  private readonly started = new Map<string, StartedSpan>();
+  private readonly started = new InsertionOrderedMap<string, StartedSpan>();
   private readonly ending = new Map<object, EndingSpan>();
   private readonly countedDescendants = new CountedDescendants(
     MAX_MARKED_SPANS,
@@ -237,9 +238,9 @@ export class CostSpanProcessor implements SpanProcessor {
 
   private remember(spanId: string, started: StartedSpan): void {
     if (this.started.size >= MAX_STARTED_SPANS) {
-      const oldest = this.started.keys().next().value;
+      const oldest = this.started.oldest();
       if (oldest !== undefined) {
-        this.started.delete(oldest);
+        this.started.delete(oldest[0]);
       }
       warnOnce(
         'started-spans-full',

@@ -1,6 +1,7 @@
 import type { SpanContext } from '@opentelemetry/api';
 
 import { warnOnce } from '../internal/diag.js';
+import { InsertionOrderedMap } from '../internal/ordered.js';
 
 /** The part of an ending span that `CountedDescendants` reads. */
 export interface EndingSpanLike {
@@ -25,8 +26,7 @@ export interface EndingSpanLike {
 export class CountedDescendants {
   private readonly maxEntries: number;
 
-  // A Set iterates in insertion order, so the first entry is the oldest.
-  private readonly spanIds = new Set<string>();
+  private readonly spanIds = new InsertionOrderedMap<string, true>();
 
   constructor(maxEntries: number) {
     this.maxEntries = maxEntries;
@@ -55,15 +55,15 @@ export class CountedDescendants {
     if (this.spanIds.size >= this.maxEntries) {
       this.dropOldest();
     }
-    this.spanIds.add(parent.spanId);
+    this.spanIds.set(parent.spanId, true);
   }
 
   private dropOldest(): void {
-    const oldest = this.spanIds.values().next().value;
+    const oldest = this.spanIds.oldest();
     if (oldest === undefined) {
       return;
     }
-    this.spanIds.delete(oldest);
+    this.spanIds.delete(oldest[0]);
     warnOnce(
       'counted-descendants-full',
       `More than ${this.maxEntries} open spans have GenAI descendants; ` +

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 
+import { InsertionOrderedMap, RecentKeys } from '../internal/ordered.js';
 import type { InteractionTotals, PricedCall } from './types.js';
 
 export interface InteractionLedgerOptions {
@@ -21,13 +22,14 @@ export interface InteractionLedgerOptions {
 export class InteractionLedger {
   private readonly options: InteractionLedgerOptions;
 
-  private readonly open = new Map<string, InteractionTotals>();
-  // Keys of recently closed interactions, oldest first, as many as `maxOpen`.
-  private readonly closed = new Set<string>();
+  private readonly open = new InsertionOrderedMap<string, InteractionTotals>();
+  // Keys of recently closed interactions, as many as `maxOpen`.
+  private readonly closed: RecentKeys<string>;
   private sweeper?: NodeJS.Timeout;
 
   constructor(options: InteractionLedgerOptions) {
     this.options = options;
+    this.closed = new RecentKeys(options.maxOpen);
   }
 
   /** The number of open interactions. */
@@ -67,18 +69,20 @@ export class InteractionLedger {
   close(key: string): InteractionTotals | undefined {
     const totals = this.open.get(key);
     this.open.delete(key);
-    this.rememberClosed(key);
+    this.closed.add(key);
     return totals;
   }
 
   /** Drops every interaction open for the timeout or longer. */
   sweep(now = performance.now()): void {
-    for (const [key, totals] of this.open) {
-      // Map order is insertion order, so the rest are younger.
-      if (now - totals.startedAt < this.options.timeoutMs) {
-        break;
-      }
-      this.evict(key, totals);
+    let oldest = this.open.oldest();
+    // Entries are in the order they opened, so the rest are younger.
+    while (
+      oldest !== undefined &&
+      now - oldest[1].startedAt >= this.options.timeoutMs
+    ) {
+      this.evict(oldest[0], oldest[1]);
+      oldest = this.open.oldest();
     }
   }
 
@@ -89,11 +93,10 @@ export class InteractionLedger {
   }
 
   private openInteraction(key: string, feature: string): InteractionTotals {
-    if (this.open.size >= this.options.maxOpen) {
-      const [oldestKey, oldest] = this.open.entries().next().value ?? [];
-      if (oldestKey !== undefined && oldest !== undefined) {
-        this.evict(oldestKey, oldest);
-      }
+    const oldest =
+      this.open.size >= this.options.maxOpen ? this.open.oldest() : undefined;
+    if (oldest !== undefined) {
+      this.evict(oldest[0], oldest[1]);
     }
 
     const totals = emptyTotals(feature, performance.now());
@@ -104,18 +107,8 @@ export class InteractionLedger {
 
   private evict(key: string, totals: InteractionTotals): void {
     this.open.delete(key);
-    this.rememberClosed(key);
-    this.options.onEvict(totals);
-  }
-
-  private rememberClosed(key: string): void {
     this.closed.add(key);
-    if (this.closed.size > this.options.maxOpen) {
-      const oldest = this.closed.values().next().value;
-      if (oldest !== undefined) {
-        this.closed.delete(oldest);
-      }
-    }
+    this.options.onEvict(totals);
   }
 
   private startSweeper(): void {

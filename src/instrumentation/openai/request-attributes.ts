@@ -34,11 +34,61 @@ export function commonRequestAttributes(
 ): Attributes {
   const attributes: Attributes = {
     [ATTR_GEN_AI_OPERATION_NAME]: operationName,
-    [ATTR_GEN_AI_PROVIDER_NAME]: providerName(client, providerOptions),
+    ...clientAttributes(client, providerOptions),
   };
   putString(attributes, ATTR_GEN_AI_REQUEST_MODEL, params.model);
-  Object.assign(attributes, serverAttributes(readBaseUrl(client)));
   return attributes;
+}
+
+/** The attributes a client gives its calls, and what they were read from. */
+interface ClientAttributes {
+  baseUrl: unknown;
+  apiVersion: unknown;
+  providerByHost: ProviderNameOptions['providerByHost'];
+  attributes: Attributes;
+}
+
+// Clients live long and make many calls, so their base URL is parsed once.
+const byClient = new WeakMap<object, ClientAttributes>();
+
+/**
+ * Returns the provider and server of a client's calls, read again only
+ * when its base URL, API version or the host map changes.
+ */
+function clientAttributes(
+  client: unknown,
+  providerOptions: ProviderNameOptions,
+): Attributes {
+  if (!isRecord(client)) {
+    return readClientAttributes(client, providerOptions);
+  }
+  const cached = byClient.get(client);
+  if (
+    cached !== undefined &&
+    cached.baseUrl === client.baseURL &&
+    cached.apiVersion === client.apiVersion &&
+    cached.providerByHost === providerOptions.providerByHost
+  ) {
+    return cached.attributes;
+  }
+  const attributes = readClientAttributes(client, providerOptions);
+  byClient.set(client, {
+    baseUrl: client.baseURL,
+    apiVersion: client.apiVersion,
+    providerByHost: providerOptions.providerByHost,
+    attributes,
+  });
+  return attributes;
+}
+
+function readClientAttributes(
+  client: unknown,
+  providerOptions: ProviderNameOptions,
+): Attributes {
+  return {
+    [ATTR_GEN_AI_PROVIDER_NAME]: providerName(client, providerOptions),
+    ...serverAttributes(readBaseUrl(client)),
+  };
 }
 
 /** Reads `server.address` and `server.port` from a base URL. */
