@@ -59,6 +59,11 @@ function instrument() {
     case 'uninstrumented':
     case 'floor':
       return;
+    case 'tokenmeter-no-breakdown':
+      process.env.TOKENMETER_BREAKDOWN = 'off';
+      return registerInstrumentations({
+        instrumentations: [new tokenmeter.OpenAIInstrumentation()],
+      });
     case 'tokenmeter':
       return registerInstrumentations({
         instrumentations: [new tokenmeter.OpenAIInstrumentation()],

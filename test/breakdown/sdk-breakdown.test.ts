@@ -96,6 +96,38 @@ describe('prompt breakdown with real SDKs', () => {
     );
   });
 
+  it('sizes nothing with TOKENMETER_BREAKDOWN=off, and still prices', async () => {
+    process.env.TOKENMETER_BREAKDOWN = 'off';
+    try {
+      await clients.openai.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [
+          { role: 'system', content: SYSTEM },
+          { role: 'user', content: USER },
+        ],
+      });
+      await clients.anthropic.messages.create({
+        model: 'claude-3-5-sonnet-20241022',
+        max_tokens: 64,
+        messages: [{ role: 'user', content: USER }],
+      });
+    } finally {
+      delete process.env.TOKENMETER_BREAKDOWN;
+    }
+
+    const calls = genAiSpans(tracing.spans());
+    expect(calls).toHaveLength(2);
+    for (const { attributes } of calls) {
+      const names = Object.keys(attributes);
+      expect(
+        names.filter((name) =>
+          /^tokenmeter\.(prompt|completion|component)\./.test(name),
+        ),
+      ).toEqual([]);
+      expect(attributes['gen_ai.usage.cost.amount']).toBeGreaterThan(0);
+    }
+  });
+
   it('keeps no prompt text on the span', async () => {
     await clients.openai.chat.completions.create({
       model: 'gpt-4o-mini',

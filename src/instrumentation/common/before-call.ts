@@ -87,8 +87,11 @@ export interface PreparedCall {
   blocked?: TokenBudgetExceededError;
 }
 
-/** How prompt components are sized: by length, or exactly by tokens. */
-export type BreakdownMode = 'chars' | 'tokens';
+/**
+ * How prompt and response components are sized: by length, exactly by
+ * tokens, or not at all.
+ */
+export type BreakdownMode = 'chars' | 'tokens' | 'off';
 
 /**
  * Prepares a model call before it is sent: sizes the prompt's components
@@ -220,6 +223,9 @@ function measurePromptOf(
   mode: BreakdownMode,
   contextTexts: readonly string[],
 ): Attributes {
+  if (mode === 'off') {
+    return {};
+  }
   if (mode === 'tokens') {
     const choice = encodingForModel(request.model);
     const counter = loadedTokenCounter(choice.encoding);
@@ -247,14 +253,20 @@ function promptOf(request: CallRequest): unknown {
 }
 
 /**
- * The breakdown mode from `TOKENMETER_BREAKDOWN`: `exact` counts prompt
- * components with the model family's tokenizer; anything else sizes them
- * by length, which needs no tokenizer.
+ * Returns the breakdown mode of `TOKENMETER_BREAKDOWN`: `exact` counts
+ * prompt components with the model family's tokenizer, `off` sizes
+ * nothing, and anything else sizes them by length, which needs no
+ * tokenizer.
  */
 export function breakdownMode(
   env: NodeJS.ProcessEnv = process.env,
 ): BreakdownMode {
-  return env.TOKENMETER_BREAKDOWN?.trim().toLowerCase() === 'exact'
-    ? 'tokens'
-    : 'chars';
+  switch (env.TOKENMETER_BREAKDOWN?.trim().toLowerCase()) {
+    case 'exact':
+      return 'tokens';
+    case 'off':
+      return 'off';
+    default:
+      return 'chars';
+  }
 }

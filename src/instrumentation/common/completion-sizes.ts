@@ -3,6 +3,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { completionAttributes } from '../../breakdown/attributes.js';
 import type { OutputComponent, Segment } from '../../breakdown/components.js';
 import { lengthMeasure, measureCompletion } from '../../breakdown/measure.js';
+import { breakdownMode } from './before-call.js';
 
 /**
  * The visible output of a response, which its output tokens are shared
@@ -23,9 +24,13 @@ export function emptyParts(): CompletionParts {
 
 /**
  * Builds the `tokenmeter.completion.*` attributes of a response's parts,
- * sized in characters with tool call JSON weighted as in the prompt.
+ * sized in characters with tool call JSON weighted as in the prompt, or
+ * none when the breakdown is off.
  */
 export function completionSizeAttributes(parts: CompletionParts): Attributes {
+  if (breakdownMode() === 'off') {
+    return {};
+  }
   return completionAttributes(measureParts(parts));
 }
 
@@ -61,6 +66,9 @@ export class CompletionSizes {
 
   /** Builds the `tokenmeter.completion.*` attributes of the sizes so far. */
   attributes(): Attributes {
+    if (breakdownMode() === 'off') {
+      return {};
+    }
     const segments: Segment<OutputComponent>[] = [
       { component: 'text', size: this.text },
       { component: 'tool_calls', size: this.toolCalls },
