@@ -9,7 +9,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', 'bench/*.js'],
+          allowDefaultProject: ['*.js', 'bench/*.js', 'bench/*.mjs'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -67,7 +67,7 @@ export default tseslint.config(
   },
   {
     // Benchmarks are plain JavaScript run by Node.
-    files: ['bench/**/*.js'],
+    files: ['bench/**/*.js', 'bench/**/*.mjs'],
     languageOptions: {
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
     },

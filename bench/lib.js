@@ -126,25 +126,3 @@ export async function alternate(configs, rounds, runOne) {
   }
   return results;
 }
-
-/**
- * Installs a fixture project of the benchmarks (other instrumentations
- * and SDK versions) when it is missing or older than its lockfile.
- */
-export async function ensureInstalled(folder) {
-  const { existsSync, statSync } = await import('node:fs');
-  const { execFileSync } = await import('node:child_process');
-  const installed = `${folder}/node_modules/.package-lock.json`;
-  const lockfile = `${folder}/package-lock.json`;
-  if (
-    existsSync(installed) &&
-    statSync(installed).mtimeMs >= statSync(lockfile).mtimeMs
-  ) {
-    return;
-  }
-  execFileSync(
-    'npm',
-    ['ci', '--prefix', folder, '--no-audit', '--no-fund', '--loglevel=error'],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-}

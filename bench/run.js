@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 import { run as runBreakdown } from './breakdown.js';
 import { run as runHeap } from './heap.js';
-import { ensureInstalled, machine, settings } from './lib.js';
+import { ensureInstalled } from './install-fixture.mjs';
+import { machine, settings } from './lib.js';
 import { run as runProcessor } from './processor.js';
 import { render } from './report.js';
 import { run as runSdkCall } from './sdk-call.js';
@@ -47,8 +48,8 @@ async function main() {
   }
 
   const options = settings();
-  await ensureInstalled(join(root, 'test', 'fixtures', 'peers'));
-  await ensureInstalled(join(root, 'bench', 'peers'));
+  ensureInstalled(join(root, 'test', 'fixtures', 'peers'));
+  ensureInstalled(join(root, 'bench', 'peers'));
   const results = await measure(options);
   const page = render(results);
   if (options.smoke) {
