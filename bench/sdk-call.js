@@ -111,8 +111,8 @@ export async function run(options = settings()) {
   });
   const baseURL = `${await server.start()}/v1`;
   const callOptions = {
-    rounds: options.smoke ? 1 : 5,
-    calls: options.smoke ? 20 : 1500,
+    rounds: options.smoke ? 1 : 7,
+    calls: options.smoke ? 20 : 2000,
   };
   try {
     const results = [];

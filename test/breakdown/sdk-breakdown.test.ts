@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { markContext } from '../../src/breakdown/context.js';
 import { withInteraction } from '../../src/interaction/with-interaction.js';
+import { forgetEnvironment } from '../../src/internal/environment.js';
 import { CostSpanProcessor } from '../../src/processor/cost-span-processor.js';
 import { ReplayServer } from '../../src/replay/server.js';
 import {
@@ -98,6 +99,7 @@ describe('prompt breakdown with real SDKs', () => {
 
   it('sizes nothing with TOKENMETER_BREAKDOWN=off, and still prices', async () => {
     process.env.TOKENMETER_BREAKDOWN = 'off';
+    forgetEnvironment();
     try {
       await clients.openai.chat.completions.create({
         model: 'gpt-4o-mini',
@@ -113,6 +115,7 @@ describe('prompt breakdown with real SDKs', () => {
       });
     } finally {
       delete process.env.TOKENMETER_BREAKDOWN;
+      forgetEnvironment();
     }
 
     const calls = genAiSpans(tracing.spans());

@@ -35,6 +35,7 @@ import {
   PROMPT_SIZE_UNIT_VALUE_TOKENS,
 } from '../../semconv.js';
 import { routingOf } from '../../interaction/routing.js';
+import { environmentValue } from '../../internal/environment.js';
 
 /** A model call about to be sent, as the instrumentation read it. */
 export interface CallRequest {
@@ -253,15 +254,16 @@ function promptOf(request: CallRequest): unknown {
 }
 
 /**
- * Returns the breakdown mode of `TOKENMETER_BREAKDOWN`: `exact` counts
- * prompt components with the model family's tokenizer, `off` sizes
- * nothing, and anything else sizes them by length, which needs no
- * tokenizer.
+ * Returns the breakdown mode of `TOKENMETER_BREAKDOWN`, from `env` or as
+ * first read from the process: `exact` counts prompt components with the
+ * model family's tokenizer, `off` sizes nothing, and anything else sizes
+ * them by length, which needs no tokenizer.
  */
-export function breakdownMode(
-  env: NodeJS.ProcessEnv = process.env,
-): BreakdownMode {
-  switch (env.TOKENMETER_BREAKDOWN?.trim().toLowerCase()) {
+export function breakdownMode(env?: NodeJS.ProcessEnv): BreakdownMode {
+  const value = env
+    ? env.TOKENMETER_BREAKDOWN
+    : environmentValue('TOKENMETER_BREAKDOWN');
+  switch (value?.trim().toLowerCase()) {
     case 'exact':
       return 'tokens';
     case 'off':

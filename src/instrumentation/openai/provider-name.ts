@@ -1,4 +1,5 @@
 import { warnOnce } from '../../internal/diag.js';
+import { environmentValue } from '../../internal/environment.js';
 import {
   GEN_AI_PROVIDER_NAME_VALUE_ANTHROPIC,
   GEN_AI_PROVIDER_NAME_VALUE_AWS_BEDROCK,
@@ -193,18 +194,18 @@ export function parseProviderByHost(
   return result;
 }
 
-let environmentValue: string | undefined;
+let parsedValue: string | undefined;
 let environmentMap: Record<string, string> | undefined;
 
 /**
- * Reads `TOKENMETER_OPENAI_PROVIDERS` from the process environment, parsed
- * again only when its value changes.
+ * Reads `TOKENMETER_OPENAI_PROVIDERS` as first read from the process
+ * environment, parsed again only when its value changes.
  */
 export function providerByHostFromEnvironment():
   Record<string, string> | undefined {
-  const value = process.env.TOKENMETER_OPENAI_PROVIDERS;
-  if (value !== environmentValue) {
-    environmentValue = value;
+  const value = environmentValue('TOKENMETER_OPENAI_PROVIDERS');
+  if (value !== parsedValue) {
+    parsedValue = value;
     environmentMap = parseProviderByHost(value);
   }
   return environmentMap;
