@@ -9,7 +9,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', 'bench/*.js', 'bench/*.mjs'],
+          allowDefaultProject: ['*.js'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -45,6 +45,8 @@ export default tseslint.config(
       'test/fixtures/**/*.js',
       'test/fixtures/**/*.mjs',
       'test/fixtures/**/*.cjs',
+      'bench/**/*.js',
+      'bench/**/*.mjs',
       'bench/**/*.cjs',
     ],
     ...tseslint.configs.disableTypeChecked,
