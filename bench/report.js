@@ -267,12 +267,13 @@ const MISSES = {
       `${micros((row.addedNs - without.addedNs) / 1000)} is the two ` +
       'records of `gen_ai.client.token.usage`: the metrics SDK sorts and ' +
       'serializes the attributes on every histogram record, and ' +
-      '`recordTokenUsage: false` removes them. Most of the rest is the ' +
-      'SDK checking each of the ten or so cost attributes written onto ' +
-      'the span, and the allocation of the priced call. Closing it would ' +
-      'take histograms recorded without rehashing their attributes (a ' +
-      'bound instrument, which the OpenTelemetry JS SDK does not offer) ' +
-      'and fewer cost attributes on the span by default.'
+      '`recordTokenUsage: false` removes them. The rest is spread over ' +
+      'reading the usage, the price lookup, the cost by component, the ' +
+      'cost attributes written onto the span (each checked by the SDK) ' +
+      'and the counters. Closing it would take histograms recorded ' +
+      'without rehashing their attributes (a bound instrument, which the ' +
+      'OpenTelemetry JS SDK does not offer) and fewer cost attributes on ' +
+      'the span by default.'
     );
   },
   'sdk-floor': (results) => {
@@ -307,10 +308,16 @@ const MISSES = {
     return (
       'Against the peers, per call: ' +
       lines.join('; ') +
-      '. The peers do less on the request path: no prompt breakdown and ' +
-      "no budget check; the processor prices every configuration's " +
-      'spans alike. Differences of a few tens of microseconds are also ' +
-      'within the variation between rounds on this machine.'
+      '. The breakdown is not the gap: with it off, tokenmeter adds ' +
+      'about as much. The processor prices the spans of every ' +
+      'configuration alike, so the gap is in the instrumentation: on the ' +
+      'request path it also checks the budget and looks up the ' +
+      'interaction and routing, it reads usage details and response ' +
+      'sizes, and its spans carry more attributes, each checked by the ' +
+      'SDK. Closing it would take a leaner start path with fewer ' +
+      'attributes, found phase by phase with `node --cpu-prof` on ' +
+      '`bench/sdk-call-child.cjs`. Rounds on this machine also vary by ' +
+      'tens of microseconds.'
     );
   },
   'long-prompt': () =>
