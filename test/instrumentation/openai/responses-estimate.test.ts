@@ -1,4 +1,5 @@
 import { SpanStatusCode } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { OpenAIInstrumentation } from '../../../src/instrumentation/openai/instrumentation.js';
@@ -179,6 +180,26 @@ const FAILING = responsesRecording(
   },
 );
 
+/** A stream whose response fails, reporting the usage it had. */
+const FAILED_RESPONSE = responsesRecording(
+  'failed-response-stream',
+  { model: 'gpt-4o-mini', input: 'Which sea is saltiest?', stream: true },
+  {
+    body: eventStream([
+      CREATED,
+      {
+        type: 'response.failed',
+        response: {
+          ...CREATED.response,
+          status: 'failed',
+          error: { code: 'rate_limit_exceeded', message: 'Slow down.' },
+          usage: { input_tokens: 12, output_tokens: 0 },
+        },
+      },
+    ]),
+  },
+);
+
 /** A Responses API body without `usage`, as some compatible servers send. */
 const NO_USAGE = responsesRecording(
   'responses-without-usage',
@@ -263,7 +284,15 @@ describe('OpenAIInstrumentation Responses API usage estimates', () => {
     tracing = setupTracing();
     instrumentation = instrumentOpenAI();
     server = await startReplay(
-      [STREAM, TOOL_CALL, REASONING, FAILING, NO_USAGE, CHAT_NO_USAGE],
+      [
+        STREAM,
+        TOOL_CALL,
+        REASONING,
+        FAILING,
+        FAILED_RESPONSE,
+        NO_USAGE,
+        CHAT_NO_USAGE,
+      ],
       { match: 'strict' },
     );
     client = createClient(server);
@@ -376,21 +405,43 @@ describe('OpenAIInstrumentation Responses API usage estimates', () => {
     );
   });
 
-  it('estimates a stream that fails with an error event', async () => {
+  it('estimates a stream with an error event', async () => {
     const stream = await streamOf(FAILING);
-    const failure = await readAll(stream).then(
-      () => undefined,
-      (error: unknown) => error,
+    const read = await readAll(stream).then(
+      (events) => ({ events, failure: undefined }),
+      (failure: unknown) => ({ events: [], failure }),
     );
 
     const { attributes, status } = await onlySpan(tracing);
-    expect(failure).toBeInstanceOf(Error);
+    // openai 7 throws the error event; openai 6 and earlier hand it to the
+    // app as the last item. The span fails either way.
+    if (read.failure === undefined) {
+      expect(read.events.at(-1)).toMatchObject({ type: 'error' });
+      expect(attributes[ATTR_ERROR_TYPE]).toBe('server_error');
+    } else {
+      expect(read.failure).toBeInstanceOf(Error);
+    }
     expect(status.code).toBe(SpanStatusCode.ERROR);
     // Input: "Which ocean is largest?" (5) and "user" (1), plus 3 and 3:
     // 12. Output: "Atlantic" (1), streamed before the error.
     expect(attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]).toBe(12);
     expect(attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]).toBe(1);
     expect(attributes[ATTR_TOKENMETER_USAGE_ESTIMATED]).toBe(true);
+  });
+
+  it('fails the span on response.failed', async () => {
+    const events = await readAll(await streamOf(FAILED_RESPONSE));
+
+    const { attributes, status } = await onlySpan(tracing);
+    expect(events.at(-1)).toMatchObject({ type: 'response.failed' });
+    expect(status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'Slow down.',
+    });
+    expect(attributes[ATTR_ERROR_TYPE]).toBe('rate_limit_exceeded');
+    expect(attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]).toBe(12);
+    expect(attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]).toBe(0);
+    expect(attributes[ATTR_TOKENMETER_USAGE_ESTIMATED]).toBeUndefined();
   });
 
   it('estimates a response without usage', async () => {
