@@ -334,9 +334,17 @@ export function render(results) {
   const missed = list.filter((target) => !target.met);
   const missIds = [...new Set(missed.map((target) => target.id))];
   const { machine } = results;
+  const smoke = results.command.includes('--smoke')
+    ? [
+        '> A smoke run: a few iterations to check that the benchmarks work.',
+        '> Its figures are noise; run `npm run bench` to measure.',
+        '',
+      ]
+    : [];
   return [
     '# Benchmarks',
     '',
+    ...smoke,
     `Measured on ${machine.date} with \`${results.command}\` (see`,
     '[bench/](bench/)), on one machine in one run:',
     '',
@@ -344,7 +352,8 @@ export function render(results) {
     `- OS: ${machine.os}, Node ${machine.node}`,
     '',
     'Every figure is a ratio or a difference against a baseline measured in',
-    'the same run. On a shared virtual machine the smallest differences',
+    'the same run; heap growth is the heap after the run minus the heap',
+    'before it. The targets are the ones tokenmeter sets itself. On a shared virtual machine the smallest differences',
     'vary by tens of percent from run to run, so compare ratios and',
     'orders of magnitude. The tests never check timings.',
     '',

@@ -142,11 +142,17 @@ function printReport(
   endpoint: string | undefined,
 ): void {
   options.print(
-    `tokenmeter demo: ${options.interactions} interactions per feature ` +
-      'through the real openai and @anthropic-ai/sdk clients, answered by a ' +
-      'local server replaying recorded provider responses.\n',
+    `tokenmeter demo: ${options.interactions} requests per feature, and ` +
+      'one oversized request to chat, through the real openai and ' +
+      '@anthropic-ai/sdk clients, answered by a local server replaying ' +
+      'recorded provider responses.\n',
   );
   options.print(formatSummary(summarizeByFeature(metrics)));
+  options.print(
+    '\nEach request is one interaction, whatever it spent: chat counts the ' +
+      'blocked request, which made no call, and ask-docs answers repeated ' +
+      'questions from its response cache.',
+  );
   options.print('\nWhere the spend goes:\n');
   options.print(formatComponents(costByComponent(metrics)));
   options.print('');
@@ -163,7 +169,8 @@ function printReport(
     options.print(`Metrics and spans were sent over OTLP/HTTP to ${endpoint}.`);
   } else {
     options.print(
-      'Metrics went to the console: the tables above. Set ' +
+      'No OTLP endpoint is set, so the metrics went to the console only, ' +
+        'as the tables above. Set ' +
         'OTEL_EXPORTER_OTLP_ENDPOINT (for example http://localhost:4318) to ' +
         'send metrics and spans to an OpenTelemetry Collector.',
     );

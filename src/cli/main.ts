@@ -21,7 +21,9 @@ Commands:
                               at while trying an instrumented service.
   prices <model> [--provider P]
                               Print the prices tokenmeter applies to a
-                              model, in USD per million tokens.
+                              model, in USD per million tokens, from the
+                              price file named in TOKENMETER_PRICES_FILE,
+                              then the bundled catalog.
 `;
 
 // dist/cli.js sits one folder below the package root.

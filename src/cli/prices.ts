@@ -19,6 +19,10 @@ const LABELS: Record<keyof ModelPrices, string> = {
   requests_kcount: 'request',
 };
 
+const LABEL_WIDTH = Math.max(
+  ...Object.values(LABELS).map((label) => label.length),
+);
+
 /**
  * `tokenmeter prices <model> [--provider P]`: prints the prices applied to
  * a model, from TOKENMETER_PRICES_FILE first, then the bundled catalog.
@@ -34,7 +38,11 @@ export function printPrices(
   });
   const model = positionals[0];
   if (model === undefined) {
-    output.error('Usage: tokenmeter prices <model> [--provider P]');
+    output.error(
+      'Missing model: name the model to price, for example ' +
+        '`tokenmeter prices gpt-4o`.\n' +
+        'Usage: tokenmeter prices <model> [--provider P]',
+    );
     return 1;
   }
 
@@ -44,7 +52,8 @@ export function printPrices(
   if (!lookup.found) {
     output.error(
       `No price is known for ${model}${values.provider ? ` of ${values.provider}` : ''} ` +
-        `(${lookup.reason.replace(/_/g, ' ')}). Add it to a price file.`,
+        `(${lookup.reason.replace(/_/g, ' ')}). Add it to a price file ` +
+        'and name the file in TOKENMETER_PRICES_FILE.',
     );
     return 1;
   }
@@ -58,7 +67,7 @@ export function printPrices(
   for (const [key, label] of Object.entries(LABELS)) {
     const price = prices[key as keyof ModelPrices];
     if (price !== undefined) {
-      output.out(`  ${label.padEnd(12)} ${describePrice(price)}`);
+      output.out(`  ${label.padEnd(LABEL_WIDTH)} ${describePrice(price)}`);
     }
   }
   return 0;

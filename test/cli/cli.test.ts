@@ -57,7 +57,7 @@ describe('tokenmeter demo', () => {
       '1.0',
       '18',
     ]);
-    expect(stdout).toContain('Metrics went to the console');
+    expect(stdout).toContain('the metrics went to the console only');
   });
 
   it('shows where the spend goes, the savings and a blocked request', async () => {
