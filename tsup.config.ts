@@ -14,4 +14,5 @@ export default defineConfig({
   clean: true,
   shims: true,
   splitting: true,
+  treeshake: true,
 });

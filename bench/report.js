@@ -133,14 +133,17 @@ function sdkCallSection(results) {
     '',
     'The same chat completion, plain and streamed (with usage), against one',
     'local replay server with keep-alive that sends recorded responses',
-    'back to back. Each configuration runs in a process of its own, in an',
-    'order that rotates each round, and must produce its GenAI spans; all',
-    'use the same span pipeline, with the cost processor, which prices the',
-    "spans of every instrumentation. Times are the CPU time of the app's",
-    'process per call, which is what an instrumentation adds; wall time',
-    'also varies with the scheduling of the server on the same machine.',
-    "Added time is the median over rounds of the difference with that round's",
-    'uninstrumented run. `@opentelemetry/instrumentation-openai` and',
+    'back to back. Each configuration runs in processes of its own, in an',
+    'order that rotates each round; all use the same span pipeline, with',
+    'the cost processor, which prices the spans of every instrumentation.',
+    'Within a process, blocks of calls with the instrumentation on and off',
+    'alternate, and each block must produce its GenAI spans (none when',
+    "off). Times are the CPU time of the app's main thread per call, which",
+    'is what an instrumentation adds; wall time also varies with the',
+    'scheduling of the server on the same machine. Added time is the',
+    'median over all pairs of blocks of the difference between on and off.',
+    'The uninstrumented row is the median of the blocks with it off.',
+    '`@opentelemetry/instrumentation-openai` and',
     '`@traceloop/instrumentation-openai` patch nothing on openai 7, so they',
     'are compared on openai 6; OpenLIT on both.',
   ];
@@ -158,15 +161,24 @@ function sdkCallSection(results) {
           'added against the floor',
           'wall time per call',
         ],
-        configs.map((config) => [
-          LABELS[config] ?? config,
-          micros(row.cpuMicros[config]),
-          config === 'uninstrumented' ? '' : micros(row.added[config]),
-          config === 'uninstrumented' || config === 'floor'
-            ? ''
-            : ratio(row.added[config] / row.added.floor),
-          micros(row.wallMicros[config]),
-        ]),
+        [
+          [
+            LABELS.uninstrumented,
+            micros(row.uninstrumentedCpuMicros),
+            '',
+            '',
+            '',
+          ],
+          ...configs.map((config) => [
+            LABELS[config] ?? config,
+            micros(row.cpuMicros[config]),
+            micros(row.added[config]),
+            config === 'floor'
+              ? ''
+              : ratio(row.added[config] / row.added.floor),
+            micros(row.wallMicros[config]),
+          ]),
+        ],
       ),
     );
   }

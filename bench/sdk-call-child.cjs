@@ -1,14 +1,16 @@
-// One process of the SDK call benchmark: sets up one instrumentation (or
-// none), makes the same OpenAI call again and again against the replay
-// server, and prints the mean time per call and the spans it produced.
+// One process of the SDK call benchmark. It sets up one instrumentation,
+// or the floor's hand-written span, and makes the same OpenAI call again
+// and again against the replay server, in blocks with the instrumentation
+// on and off. It prints the CPU time the instrumentation adds per call.
 //
-//   node sdk-call-child.cjs <config> <openai folder> <base URL> <calls> <stream>
+//   node sdk-call-child.cjs <config> <openai folder> <base URL> <calls> <stream> <pairs>
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 
-const [config, openaiFolder, baseURL, callsText, streamText] =
+const [config, openaiFolder, baseURL, callsText, streamText, pairsText] =
   process.argv.slice(2);
 const calls = Number(callsText);
+const pairs = Number(pairsText);
 const stream = streamText === 'stream';
 const root = join(__dirname, '..');
 const fromRoot = createRequire(join(root, 'package.json'));
@@ -29,7 +31,11 @@ const { MeterProvider } = fromRoot('@opentelemetry/sdk-metrics');
 const { registerInstrumentations } = fromRoot('@opentelemetry/instrumentation');
 const tokenmeter = fromRoot('tokenmeter');
 
-const { QuietReader, runMain, timeCalls } = require('./child-support.cjs');
+const {
+  QuietReader,
+  runMain,
+  timePairedCalls,
+} = require('./child-support.cjs');
 
 let spans = 0;
 const counting = {
@@ -56,7 +62,6 @@ trace.setGlobalTracerProvider(provider);
 
 function instrument() {
   switch (config) {
-    case 'uninstrumented':
     case 'floor':
       return;
     case 'tokenmeter-no-breakdown':
@@ -145,9 +150,27 @@ async function callOnce() {
   }
 }
 
+// Every instrumentation here wraps the prototype's `create` and keeps the
+// original as `__original`, so switching it off puts the original back.
+const prototype = OpenAI.Chat.Completions.prototype;
+const patched = prototype.create;
+const original = patched.__original ?? patched;
+if (config !== 'floor' && original === patched) {
+  throw new Error(`${config} did not patch chat.completions.create.`);
+}
+let floorOn = false;
+
+function switchTo(on) {
+  if (config === 'floor') {
+    floorOn = on;
+  } else {
+    prototype.create = on ? patched : original;
+  }
+}
+
 /** The floor: one hand-written active span around each call. */
 function call() {
-  if (config !== 'floor') {
+  if (!floorOn) {
     return callOnce();
   }
   return tracer.startActiveSpan(
@@ -158,13 +181,13 @@ function call() {
 }
 
 runMain(() =>
-  timeCalls({
+  timePairedCalls({
     call,
+    switchTo,
     calls,
-    beforeTiming: () => {
-      spans = 0;
-    },
-    result: () => ({ config, spans }),
+    pairs,
+    count: () => spans,
+    result: () => ({ config }),
     shutdown: () => provider.shutdown(),
   }),
 );

@@ -33,15 +33,19 @@ export function allocateInput(
   segments: readonly Segment<InputComponent>[],
   counts: InputCounts,
 ): InputShare[] {
-  const tokens = apportion(
-    counts.inputTokens,
-    segments.map((segment) => segment.size),
-  );
+  const sizes = new Array<number>(segments.length);
+  for (let index = 0; index < segments.length; index++) {
+    sizes[index] = segments[index]!.size;
+  }
+  const tokens = apportion(counts.inputTokens, sizes);
   let cacheRead = counts.cacheReadTokens;
   let cacheWrite = counts.cacheWriteTokens;
-  const shares = new Map<InputComponent, InputShare>();
+  // Components repeat across segments (history turns, context parts), and
+  // there are few of them, so a list is searched instead of a map.
+  const shares: InputShare[] = [];
 
-  segments.forEach((segment, index) => {
+  for (let index = 0; index < segments.length; index++) {
+    const component = segments[index]!.component;
     let remaining = tokens[index] ?? 0;
     const read = Math.min(remaining, cacheRead);
     cacheRead -= read;
@@ -50,18 +54,16 @@ export function allocateInput(
     cacheWrite -= write;
     remaining -= write;
 
-    const share = shares.get(segment.component) ?? {
-      component: segment.component,
-      uncached: 0,
-      cacheRead: 0,
-      cacheWrite: 0,
-    };
+    let share = shares.find((existing) => existing.component === component);
+    if (share === undefined) {
+      share = { component, uncached: 0, cacheRead: 0, cacheWrite: 0 };
+      shares.push(share);
+    }
     share.cacheRead += read;
     share.cacheWrite += write;
     share.uncached += remaining;
-    shares.set(segment.component, share);
-  });
-  return [...shares.values()];
+  }
+  return shares;
 }
 
 /**
@@ -112,27 +114,44 @@ export function allocateOutput(
  * With no positive weight, everything goes to the last part.
  */
 export function apportion(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((acc, weight) => acc + Math.max(0, weight), 0);
-  if (weights.length === 0) {
+  const count = weights.length;
+  if (count === 0) {
     return [];
   }
+  let sum = 0;
+  for (const weight of weights) {
+    sum += Math.max(0, weight);
+  }
+  const parts = new Array<number>(count).fill(0);
   if (!(sum > 0)) {
-    return weights.map((_, index) =>
-      index === weights.length - 1 ? total : 0,
-    );
+    parts[count - 1] = total;
+    return parts;
+  }
+  if (count === 1) {
+    parts[0] = total;
+    return parts;
   }
 
-  const exact = weights.map((weight) => (total * Math.max(0, weight)) / sum);
-  const parts = exact.map(Math.floor);
-  let left = total - parts.reduce((acc, part) => acc + part, 0);
-  const order = exact
-    .map((value, index) => ({ index, remainder: value - Math.floor(value) }))
-    .sort((a, b) => b.remainder - a.remainder || a.index - b.index);
-  for (const { index } of order) {
-    if (left <= 0) {
-      break;
+  const remainders = new Array<number>(count);
+  let left = total;
+  for (let index = 0; index < count; index++) {
+    const exact = (total * Math.max(0, weights[index]!)) / sum;
+    const part = Math.floor(exact);
+    parts[index] = part;
+    remainders[index] = exact - part;
+    left -= part;
+  }
+  // The units left over go to the largest remainders, the earlier part
+  // first on a tie.
+  while (left > 0) {
+    let best = 0;
+    for (let index = 1; index < count; index++) {
+      if (remainders[index]! > remainders[best]!) {
+        best = index;
+      }
     }
-    parts[index]! += 1;
+    parts[best]! += 1;
+    remainders[best] = -1;
     left -= 1;
   }
   return parts;

@@ -73,7 +73,10 @@ export class PriceCatalog {
   private readonly overrides: readonly PriceOverride[];
   private readonly catalogSource: string;
 
-  private readonly cache = new Map<string, PriceLookup>();
+  // Lookups by provider, then model: two map reads cost less than
+  // building one key string per span.
+  private readonly cache = new Map<string, Map<string, PriceLookup>>();
+  private cachedLookups = 0;
 
   constructor(overrides: readonly PriceOverride[] = []) {
     this.overrides = overrides;
@@ -82,25 +85,30 @@ export class PriceCatalog {
 
   /** Looks up the prices of a model, as named by a provider. */
   lookup(provider: string | undefined, model: string): PriceLookup {
-    const key = `${provider ?? ''}\n${model}`;
-    let result = this.cache.get(key);
+    const providerKey = provider ?? '';
+    let result = this.cache.get(providerKey)?.get(model);
     if (result === undefined) {
       result =
         this.findOverride(provider, model) ??
         this.findInCatalog(provider, model);
-      this.remember(key, result);
+      this.remember(providerKey, model, result);
     }
     return result;
   }
 
-  private remember(key: string, result: PriceLookup): void {
-    if (this.cache.size >= MAX_CACHED_LOOKUPS) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) {
-        this.cache.delete(oldest);
-      }
+  /** Caches a lookup, starting over once the cache is full. */
+  private remember(provider: string, model: string, result: PriceLookup): void {
+    if (this.cachedLookups >= MAX_CACHED_LOOKUPS) {
+      this.cache.clear();
+      this.cachedLookups = 0;
     }
-    this.cache.set(key, result);
+    let byModel = this.cache.get(provider);
+    if (byModel === undefined) {
+      byModel = new Map();
+      this.cache.set(provider, byModel);
+    }
+    byModel.set(model, result);
+    this.cachedLookups += 1;
   }
 
   private findOverride(

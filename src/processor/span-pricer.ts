@@ -221,20 +221,29 @@ function putComponentAttributes(
   if (!components.broken) {
     return;
   }
-  const totals = new Map<string, { tokens: number; cost: number }>();
+  // A component's parts of several token types add up to its figures.
   for (const part of components.parts) {
-    const total = totals.get(part.component) ?? { tokens: 0, cost: 0 };
-    total.tokens += part.tokens;
-    total.cost += part.cost;
-    totals.set(part.component, total);
+    const [tokensName, costName] = componentAttributeNames(part.component);
+    attributes[tokensName] =
+      ((attributes[tokensName] as number) ?? 0) + part.tokens;
+    attributes[costName] = ((attributes[costName] as number) ?? 0) + part.cost;
   }
+}
 
-  for (const [component, total] of totals) {
-    attributes[`${ATTR_TOKENMETER_COMPONENT_PREFIX}${component}.tokens`] =
-      total.tokens;
-    attributes[`${ATTR_TOKENMETER_COMPONENT_PREFIX}${component}.cost`] =
-      total.cost;
+// The attribute names of each component, built once: components are a
+// fixed set, so the map stays small.
+const COMPONENT_NAMES = new Map<string, readonly [string, string]>();
+
+function componentAttributeNames(component: string): readonly [string, string] {
+  let names = COMPONENT_NAMES.get(component);
+  if (names === undefined) {
+    names = [
+      `${ATTR_TOKENMETER_COMPONENT_PREFIX}${component}.tokens`,
+      `${ATTR_TOKENMETER_COMPONENT_PREFIX}${component}.cost`,
+    ];
+    COMPONENT_NAMES.set(component, names);
   }
+  return names;
 }
 
 function putSavingAttributes(

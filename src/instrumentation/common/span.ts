@@ -83,8 +83,14 @@ export function setUsageAttributes(span: Span, usage: CallUsage): void {
     ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
     usage.reasoningTokens,
   );
+  // The extra counts are written only when not zero: most calls have no
+  // audio, images or web searches, and each attribute costs every span
+  // processor and exporter a little.
   for (const [key, name] of PRICED_COUNTS) {
-    putCount(attributes, name, usage[key]);
+    const value = usage[key];
+    if (value !== 0) {
+      putCount(attributes, name, value);
+    }
   }
   if (typeof usage.serviceTier === 'string' && usage.serviceTier !== '') {
     attributes[ATTR_ANTHROPIC_RESPONSE_SERVICE_TIER] = usage.serviceTier;

@@ -66,24 +66,35 @@ function observeIterator(
   observer: StreamObserver,
   controller: AbortController | undefined,
 ): AsyncIterableIterator<unknown> {
+  // `next` chains on the inner promise instead of awaiting it, which
+  // saves a promise and a microtask per item.
+  const onResult = (result: IteratorResult<unknown>) => {
+    if (result.done) {
+      // An aborted SDK stream ends quietly, as if the provider had.
+      const aborted = controller?.signal.aborted === true;
+      observer.onEnd({ kind: aborted ? 'stopped' : 'done' });
+    } else {
+      observer.onItem(result.value);
+    }
+    return result;
+  };
+  const onError = (error: unknown): never => {
+    observer.onEnd({ kind: 'error', error });
+    throw error;
+  };
+
   const observed: AsyncIterableIterator<unknown> = {
-    async next(...args: [] | [unknown]) {
-      let result: IteratorResult<unknown>;
+    next(...args: [] | [unknown]) {
+      let pending: Promise<IteratorResult<unknown>>;
       try {
-        result = await inner.next(...args);
+        pending = Promise.resolve(inner.next(...args));
       } catch (error) {
         observer.onEnd({ kind: 'error', error });
-        throw error;
+        // The SDK's error reaches the app as it was thrown.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        return Promise.reject(error);
       }
-
-      if (result.done) {
-        // An aborted SDK stream ends quietly, as if the provider had.
-        const aborted = controller?.signal.aborted === true;
-        observer.onEnd({ kind: aborted ? 'stopped' : 'done' });
-      } else {
-        observer.onItem(result.value);
-      }
-      return result;
+      return pending.then(onResult, onError);
     },
     async return(value?: unknown) {
       try {

@@ -52,14 +52,16 @@ function startChatCompletion(
   config: OpenAIInstrumentationConfig,
 ): OperationCall {
   const sent = withStreamUsage(params, config);
-  const estimator = chatUsageEstimator(sent);
+  // A parsed response is read before the app can change its messages, so
+  // its estimator is built only when the response lacks usage.
   const call: OperationCall = {
     params: sent,
     attributes: chatRequestAttributes(sent),
-    recordResponse: (span, body) => recordChatCompletion(span, body, estimator),
+    recordResponse: (span, body) =>
+      recordChatCompletion(span, body, () => chatUsageEstimator(sent)),
   };
   if (sent.stream === true) {
-    call.startStream = prepareStream(sent, estimator);
+    call.startStream = prepareStream(sent, chatUsageEstimator(sent));
   }
   return call;
 }
@@ -107,7 +109,7 @@ function requestsUsage(params: UnknownRecord): boolean {
 function recordChatCompletion(
   span: Span,
   body: unknown,
-  estimator: UsageEstimator,
+  estimatorOf: () => UsageEstimator,
 ): Promise<void> | undefined {
   if (!isRecord(body)) {
     return undefined;
@@ -129,7 +131,7 @@ function recordChatCompletion(
   const texts = [...parts.text, ...parts.toolCalls].filter(
     (text): text is string => typeof text === 'string',
   );
-  return estimator.estimate(texts, (estimate) =>
+  return estimatorOf().estimate(texts, (estimate) =>
     setUsageAttributes(span, estimate),
   );
 }

@@ -31,13 +31,16 @@ export const responses: OperationDefinition = {
 };
 
 function startResponse(params: UnknownRecord): OperationCall {
-  const estimator = responsesUsageEstimator(params);
+  // As for chat completions, a parsed response gets its estimator only
+  // when it lacks usage, and a stream's is built before the app reads it.
   const call: OperationCall = {
     params,
     attributes: responsesRequestAttributes(params),
-    recordResponse: (span, body) => recordResponse(span, body, estimator),
+    recordResponse: (span, body) =>
+      recordResponse(span, body, () => responsesUsageEstimator(params)),
   };
   if (params.stream === true) {
+    const estimator = responsesUsageEstimator(params);
     call.startStream = () => new ResponseStreamAccumulator(estimator);
   }
   return call;
@@ -45,13 +48,14 @@ function startResponse(params: UnknownRecord): OperationCall {
 
 /**
  * Writes the attributes of a Responses API `response` object, with the
- * sizes of its messages and tool calls. A response without usage, as some OpenAI-compatible servers send, gets usage
- * estimated from the request and its output.
+ * sizes of its messages and tool calls. A response without usage, as
+ * some OpenAI-compatible servers send, gets usage estimated from the
+ * request and its output.
  */
 function recordResponse(
   span: Span,
   response: unknown,
-  estimator: UsageEstimator,
+  estimatorOf: () => UsageEstimator,
 ): Promise<void> | undefined {
   if (!isRecord(response)) {
     return undefined;
@@ -63,7 +67,7 @@ function recordResponse(
   if (setResponseObjectUsage(span, response)) {
     return undefined;
   }
-  return estimator.estimate(responseOutputTexts(output), (estimate) =>
+  return estimatorOf().estimate(responseOutputTexts(output), (estimate) =>
     setUsageAttributes(span, estimate),
   );
 }
