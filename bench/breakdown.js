@@ -2,52 +2,50 @@
 // add to an OpenAI call whose response comes back at once, in the default
 // mode (sizes by length) and the exact mode (sizes by tokenizer), for a
 // typical support chat prompt and for a 50,000-word pasted document. Each
-// configuration runs in a process of its own, in alternating order.
+// mode runs in processes of its own, in alternating order, each with
+// blocks of calls with the instrumentation on and off.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { alternate, median, runChild, settings } from './lib.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CONFIGS = ['uninstrumented', 'chars', 'tokens'];
+const CONFIGS = ['chars', 'tokens'];
 
-async function callTime(config, prompt, calls) {
-  const result = await runChild(
+function callTime(config, prompt, options) {
+  return runChild(
     join(here, 'prepare-child.cjs'),
-    [config, prompt, String(calls)],
+    [config, prompt, String(options.calls), String(options.pairs)],
     { cwd: join(here, '..') },
   );
-  const expected = config === 'uninstrumented' ? 0 : calls;
-  if (result.spans < expected) {
-    throw new Error(
-      `${config} sized ${result.spans} prompts of ${calls} calls.`,
-    );
-  }
-  return result.microsPerCall;
 }
 
 export async function run(options = settings()) {
   const prompts = [
-    { prompt: 'typical', calls: options.smoke ? 20 : 3000 },
-    { prompt: 'long', calls: options.smoke ? 3 : 60 },
+    { prompt: 'typical', calls: options.smoke ? 20 : 400 },
+    { prompt: 'long', calls: options.smoke ? 3 : 40 },
   ];
-  const rounds = options.smoke ? 1 : 5;
+  const rounds = options.smoke ? 1 : 2;
+  const pairs = options.smoke ? 1 : 10;
   const results = [];
   for (const { prompt, calls } of prompts) {
     const samples = await alternate(CONFIGS, rounds, (config) =>
-      callTime(config, prompt, calls),
+      callTime(config, prompt, { calls, pairs }),
     );
+    const on = (config) =>
+      median(samples[config].map((run) => run.cpuMicrosOn));
     const added = (config) =>
-      median(
-        samples[config].map(
-          (value, round) => value - samples.uninstrumented[round],
-        ),
-      );
+      median(samples[config].flatMap((run) => run.addedByPair));
+    const off = Object.values(samples).flatMap((runs) =>
+      runs.map((run) => run.cpuMicrosOff),
+    );
     results.push({
       prompt,
-      micros: Object.fromEntries(
-        CONFIGS.map((config) => [config, median(samples[config])]),
-      ),
+      micros: {
+        uninstrumented: median(off),
+        chars: on('chars'),
+        tokens: on('tokens'),
+      },
       addedMicros: { chars: added('chars'), tokens: added('tokens') },
     });
   }

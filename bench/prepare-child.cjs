@@ -1,17 +1,19 @@
-// One process of the prompt breakdown benchmark: sets up tokenmeter (or
-// nothing), makes the same OpenAI chat call again and again with a fetch
-// that answers at once from a recording, and prints the mean time per
-// call. Without a network, what is timed is the SDK and tokenmeter.
+// One process of the prompt breakdown benchmark. It sets up tokenmeter
+// and makes the same OpenAI chat call again and again with a fetch that
+// answers at once from a recording, in blocks with the instrumentation on
+// and off, and prints the CPU time it adds per call. Without a network,
+// what is timed is the SDK and tokenmeter.
 //
-//   node prepare-child.cjs <config> <prompt> <calls>
+//   node prepare-child.cjs <config> <prompt> <calls> <pairs>
 //
-// config: uninstrumented | chars | tokens (the breakdown mode), each with
-// the same budget; prompt: typical | long
+// config: chars | tokens (the breakdown mode), each with the same budget;
+// prompt: typical | long
 const { join } = require('node:path');
 const { readFileSync } = require('node:fs');
 
-const [config, promptName, callsText] = process.argv.slice(2);
+const [config, promptName, callsText, pairsText] = process.argv.slice(2);
 const calls = Number(callsText);
+const pairs = Number(pairsText);
 const root = join(__dirname, '..');
 if (config === 'tokens') {
   process.env.TOKENMETER_BREAKDOWN = 'exact';
@@ -29,7 +31,11 @@ const { MeterProvider } = require('@opentelemetry/sdk-metrics');
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
 const tokenmeter = require('tokenmeter');
 
-const { QuietReader, runMain, timeCalls } = require('./child-support.cjs');
+const {
+  QuietReader,
+  runMain,
+  timePairedCalls,
+} = require('./child-support.cjs');
 
 // Spans whose prompt was sized in the unit of the configuration.
 const unit = config === 'tokens' ? 'tokens' : 'chars';
@@ -54,21 +60,19 @@ const provider = new TracerProvider({
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 trace.setGlobalTracerProvider(provider);
 
-if (config !== 'uninstrumented') {
-  registerInstrumentations({
-    instrumentations: [new tokenmeter.OpenAIInstrumentation()],
-  });
-  // The budget of the README's example: a check on every call, that the
-  // prompt's estimate settles without counting its tokens.
-  tokenmeter.configureBudgets([
-    {
-      feature: '*',
-      mode: 'observe',
-      maxInputTokensPerCall: 8000,
-      maxCostPerInteraction: 1,
-    },
-  ]);
-}
+registerInstrumentations({
+  instrumentations: [new tokenmeter.OpenAIInstrumentation()],
+});
+// The budget of the README's example: a check on every call, that the
+// prompt's estimate settles without counting its tokens.
+tokenmeter.configureBudgets([
+  {
+    feature: '*',
+    mode: 'observe',
+    maxInputTokensPerCall: 8000,
+    maxCostPerInteraction: 1,
+  },
+]);
 
 const { OpenAI } = require('openai');
 const recorded = JSON.parse(
@@ -146,19 +150,24 @@ const call = () =>
     client.chat.completions.create(request),
   );
 
-runMain(() =>
-  timeCalls({
+// Switching the instrumentation off puts the SDK's own `create` back.
+const prototype = OpenAI.Chat.Completions.prototype;
+const patched = prototype.create;
+const original = patched.__original;
+
+runMain(async () => {
+  // The exact mode loads its tokenizer in the background on first use.
+  await call();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await timePairedCalls({
     call,
-    calls,
-    // The exact mode loads its tokenizer in the background on first use.
-    beforeTiming: async () => {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      for (let index = 0; index < 5; index++) {
-        await call();
-      }
-      spans = 0;
+    switchTo: (on) => {
+      prototype.create = on ? patched : original;
     },
-    result: () => ({ config, spans }),
+    calls,
+    pairs,
+    count: () => spans,
+    result: () => ({ config }),
     shutdown: () => provider.shutdown(),
-  }),
-);
+  });
+});

@@ -198,9 +198,11 @@ function breakdownSection(results) {
     'that only the SDK and tokenmeter are timed, under a budget of 8,000',
     'input tokens per call (observe mode) and $1 per interaction. The',
     'default mode sizes prompt parts by length; the exact mode',
-    '(`TOKENMETER_BREAKDOWN=exact`) counts them with the tokenizer. Added',
-    'time is against the same call uninstrumented and includes the span',
-    'and pricing, so it bounds what the breakdown and the check cost.',
+    '(`TOKENMETER_BREAKDOWN=exact`) counts them with the tokenizer. Times',
+    'are the CPU time of the main thread per call. Added time is the median',
+    'over pairs of blocks of calls, in one process, with the instrumentation',
+    'on and off; it includes the span and pricing, so it bounds what the',
+    'breakdown and the check cost.',
     '',
     table(
       [
@@ -306,6 +308,9 @@ const MISSES = {
     );
   },
   'sdk-peer': (results) => {
+    const breakdown = results.sdkCall.map(
+      (row) => row.added.tokenmeter - row.added['tokenmeter-no-breakdown'],
+    );
     const lines = results.sdkCall.map((row) => {
       const peers = PEERS.filter((peer) => peer in row.added)
         .map((peer) => `${LABELS[peer]} ${micros(row.added[peer])}`)
@@ -320,16 +325,21 @@ const MISSES = {
     return (
       'Against the peers, per call: ' +
       lines.join('; ') +
-      '. The breakdown is not the gap: with it off, tokenmeter adds ' +
-      'about as much. The processor prices the spans of every ' +
-      'configuration alike, so the gap is in the instrumentation: on the ' +
-      'request path it also checks the budget and looks up the ' +
-      'interaction and routing, it reads usage details and response ' +
-      'sizes, and its spans carry more attributes, each checked by the ' +
-      'SDK. Closing it would take a leaner start path with fewer ' +
-      'attributes, found phase by phase with `node --cpu-prof` on ' +
-      '`bench/sdk-call-child.cjs`. Rounds on this machine also vary by ' +
-      'tens of microseconds.'
+      `. The breakdown accounts for ${range(breakdown)} of it: sizing ` +
+      'the prompt and the response, the arrays of sizes on the span, the ' +
+      'cost by component and its metric series. With it off, tokenmeter ' +
+      `adds ${range(results.sdkCall.map((row) => row.added['tokenmeter-no-breakdown']))}, ` +
+      `against ${range(results.sdkCall.flatMap((row) => PEERS.filter((peer) => peer in row.added).map((peer) => row.added[peer])))} ` +
+      'for the peers. The processor prices the spans ' +
+      'of every configuration alike, so the rest of the gap is in the ' +
+      'instrumentation: on the request path it also checks the budget and ' +
+      'looks up the interaction and routing, and its spans carry more ' +
+      'attributes, each checked by the SDK. Closing it would take sizes ' +
+      'carried to the processor without span attributes, where the ' +
+      'processor runs in the same process, and fewer attributes on the ' +
+      'span; `node --cpu-prof` on `bench/sdk-call-child.cjs` shows the ' +
+      'phases. Pairs of blocks on this machine also vary by tens of ' +
+      'microseconds.'
     );
   },
   'long-prompt': () =>
