@@ -18,7 +18,9 @@ function ns(value) {
 }
 
 function micros(value) {
-  return `${value.toFixed(value < 100 ? 1 : 0)} µs`;
+  return Math.abs(value) < 100
+    ? `${value.toFixed(1)} µs`
+    : `${Math.round(value).toLocaleString('en-US')} µs`;
 }
 
 function ratio(value) {
@@ -141,8 +143,8 @@ function sdkCallSection(results) {
     "off). Times are the CPU time of the app's main thread per call, which",
     'is what an instrumentation adds; wall time also varies with the',
     'scheduling of the server on the same machine. Added time is the',
-    'median over all pairs of blocks of the difference between on and off.',
-    'The uninstrumented row is the median of the blocks with it off.',
+    'median over all pairs of blocks of the difference between on and off,',
+    'so it is not the difference of the two medians beside it.',
     '`@opentelemetry/instrumentation-openai` and',
     '`@traceloop/instrumentation-openai` patch nothing on openai 7, so they',
     'are compared on openai 6; OpenLIT on both.',
@@ -156,29 +158,20 @@ function sdkCallSection(results) {
       table(
         [
           'configuration',
-          'CPU per call',
+          'CPU per call, off',
+          'CPU per call, on',
           'added',
           'added against the floor',
-          'wall time per call',
+          'wall time per call, on',
         ],
-        [
-          [
-            LABELS.uninstrumented,
-            micros(row.uninstrumentedCpuMicros),
-            '',
-            '',
-            '',
-          ],
-          ...configs.map((config) => [
-            LABELS[config] ?? config,
-            micros(row.cpuMicros[config]),
-            micros(row.added[config]),
-            config === 'floor'
-              ? ''
-              : ratio(row.added[config] / row.added.floor),
-            micros(row.wallMicros[config]),
-          ]),
-        ],
+        configs.map((config) => [
+          LABELS[config] ?? config,
+          micros(row.cpuMicrosOff[config]),
+          micros(row.cpuMicros[config]),
+          micros(row.added[config]),
+          config === 'floor' ? '' : ratio(row.added[config] / row.added.floor),
+          micros(row.wallMicros[config]),
+        ]),
       ),
     );
   }
@@ -323,9 +316,10 @@ const MISSES = {
       );
     });
     return (
-      'Against the peers, per call: ' +
-      lines.join('; ') +
-      `. The breakdown accounts for ${range(breakdown)} of it: sizing ` +
+      'Against the peers, per call:\n' +
+      lines.map((line) => `  - ${line}\n`).join('') +
+      '\n' +
+      `  The breakdown accounts for ${range(breakdown)} of it: sizing ` +
       'the prompt and the response, the arrays of sizes on the span, the ' +
       'cost by component and its metric series. With it off, tokenmeter ' +
       `adds ${range(results.sdkCall.map((row) => row.added['tokenmeter-no-breakdown']))}, ` +

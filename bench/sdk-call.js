@@ -67,14 +67,11 @@ async function measureSuite(suite, baseURL, mode, options) {
   const added = mapValues(samples, (runs) =>
     median(runs.flatMap((run) => run.addedByPair)),
   );
-  const cpuOff = Object.values(samples).flatMap((runs) =>
-    runs.map((run) => run.cpuMicrosOff),
-  );
   return {
     openai: suite.openai,
     mode,
-    uninstrumentedCpuMicros: median(cpuOff),
     cpuMicros: pick('cpuMicrosOn'),
+    cpuMicrosOff: pick('cpuMicrosOff'),
     wallMicros: pick('wallMicrosOn'),
     added,
   };

@@ -155,6 +155,9 @@ function printReport(
   );
   options.print('\nWhere the spend goes:\n');
   options.print(formatComponents(costByComponent(metrics)));
+  options.print(
+    '\nAn embeddings call has no prompt parts, so its cost shows as unknown.',
+  );
   options.print('');
   for (const [reason, amount] of savingsByReason(metrics)) {
     options.print(

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadRecordings } from '../replay/recording.js';
 import { ReplayServer } from '../replay/server.js';
 import { runDemo } from './demo.js';
+import { VERSION } from '../version.js';
 import { printPrices } from './prices.js';
 
 const USAGE = `Usage: tokenmeter <command> [options]
@@ -13,17 +14,21 @@ const USAGE = `Usage: tokenmeter <command> [options]
 Commands:
   demo [--interactions N]     Run the example service's features against
                               recorded responses and print the cost of each
-                              feature per interaction (default N: 5).
+                              feature per interaction (default N: 5). Needs
+                              the openai and @anthropic-ai/sdk packages.
   replay [--port P] [--dir D] Serve recorded provider responses on
                               127.0.0.1:P (default 8787) from folder D
                               (default: the demo's recordings), for
                               pointing OPENAI_BASE_URL or ANTHROPIC_BASE_URL
                               at while trying an instrumented service.
+                              Each request is printed with the recording
+                              that answered it.
   prices <model> [--provider P]
                               Print the prices tokenmeter applies to a
                               model, in USD per million tokens, from the
                               price file named in TOKENMETER_PRICES_FILE,
                               then the bundled catalog.
+  --version                   Print tokenmeter's version.
 `;
 
 // dist/cli.js sits one folder below the package root.
@@ -31,6 +36,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   switch (command) {
     case 'demo':
       return demo(rest);
@@ -41,6 +50,11 @@ async function main(argv: string[]): Promise<number> {
         out: (line) => console.log(line),
         error: (line) => console.error(line),
       });
+    case 'version':
+    case '--version':
+    case '-v':
+      console.log(VERSION);
+      return 0;
     case undefined:
     case 'help':
     case '--help':
@@ -66,12 +80,24 @@ async function demo(args: string[]): Promise<number> {
     return 1;
   }
 
-  await runDemo({
-    root: ROOT,
-    interactions,
-    env: process.env,
-    print: (line) => console.log(line),
-  });
+  try {
+    await runDemo({
+      root: ROOT,
+      interactions,
+      env: process.env,
+      print: (line) => console.log(line),
+    });
+  } catch (error) {
+    if (!isMissingSdk(error)) {
+      throw error;
+    }
+    console.error(
+      'The demo runs the example service, which needs the openai and ' +
+        '@anthropic-ai/sdk packages. Run it from a clone of tokenmeter ' +
+        '(npm ci && npm run demo), or install both packages next to it.',
+    );
+    return 1;
+  }
   return 0;
 }
 
@@ -89,7 +115,14 @@ async function replay(args: string[]): Promise<number> {
     return 1;
   }
 
-  const server = new ReplayServer({ recordings: loadRecordings(values.dir) });
+  const server = new ReplayServer({
+    recordings: loadRecordings(values.dir),
+    onRequest: (request) => {
+      console.log(
+        `${request.method} ${request.path} -> ${request.recording ?? 'no recording matches (404)'}`,
+      );
+    },
+  });
   const origin = await server.start(port);
   console.log(
     `Replaying the recordings in ${values.dir} on ${origin}\n` +
@@ -117,6 +150,19 @@ main(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
+
+/** Tells whether an import failed because an SDK is not installed. */
+function isMissingSdk(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
+  return (
+    code === 'ERR_MODULE_NOT_FOUND' &&
+    typeof message === 'string' &&
+    /'(openai|@anthropic-ai\/sdk)'/.test(message)
+  );
+}
 
 /** Tells whether parseArgs rejected the command line. */
 function isUsageError(error: unknown): boolean {

@@ -32,6 +32,8 @@ export interface ReplayServerOptions {
    * own. Default: 1.
    */
   eventDelayMs?: number;
+  /** Called with each request once it is matched, or not. */
+  onRequest?: (request: ReceivedRequest) => void;
 }
 
 interface Candidate {
@@ -63,11 +65,13 @@ export class ReplayServer {
   private readonly candidates: Candidate[];
   private readonly match: 'strict' | 'closest';
   private readonly eventDelayMs: number;
+  private readonly onRequest?: (request: ReceivedRequest) => void;
   private listener?: DualProtocolListener;
 
   constructor(options: ReplayServerOptions) {
     this.match = options.match ?? 'closest';
     this.eventDelayMs = options.eventDelayMs ?? 1;
+    this.onRequest = options.onRequest;
     this.candidates = options.recordings.flatMap((recording) =>
       recording.exchanges.map((exchange) => ({
         recording,
@@ -121,19 +125,24 @@ export class ReplayServer {
     const method = request.method ?? 'GET';
     const candidate = this.find(method, pathname, body);
 
-    this.received.push({
+    const received: ReceivedRequest = {
       method,
       path: request.url ?? '/',
       headers: request.headers,
       body,
       recording: candidate?.recording.name,
-    });
+    };
+    this.received.push(received);
+    this.onRequest?.(received);
 
     if (!candidate) {
       writeJson(response, 404, {
         error: {
           type: 'replay_not_found',
-          message: `No recorded exchange matches ${method} ${pathname}.`,
+          message:
+            `No recorded exchange matches ${method} ${pathname}` +
+            `${wantsStream(body) ? ' with stream: true' : ''}. ` +
+            'Add a recording of such a request to the folder being served.',
         },
       });
       return;
@@ -148,10 +157,14 @@ export class ReplayServer {
     pathname: string,
     body: unknown,
   ): Candidate | undefined {
+    // A request for a stream gets only a recorded stream, and the other
+    // way round: the SDKs read the wrong kind of body as an empty reply.
+    const stream = wantsStream(body);
     const onRoute = this.candidates.filter(
       (candidate) =>
         candidate.exchange.request.method.toUpperCase() === method &&
-        candidate.pathname === pathname,
+        candidate.pathname === pathname &&
+        wantsStream(candidate.exchange.request.body) === stream,
     );
     const exact = onRoute.filter((candidate) =>
       isDeepStrictEqual(candidate.exchange.request.body, body),
@@ -224,6 +237,10 @@ export class ReplayServer {
     }
     response.end();
   }
+}
+
+function wantsStream(body: unknown): boolean {
+  return isObject(body) && body.stream === true;
 }
 
 function leastUsed(candidates: Candidate[]): Candidate | undefined {

@@ -36,6 +36,14 @@ const RECORDING: Recording = {
       request: { method: 'POST', url: 'https://api.example.com/v1/echo' },
       response: { status: 200, body: { ok: true } },
     },
+    {
+      request: {
+        method: 'POST',
+        url: 'https://api.example.com/v1/chat',
+        body: { model: 'm', stream: false },
+      },
+      response: { status: 200, body: { reply: 'plain' } },
+    },
   ],
 };
 
@@ -110,6 +118,31 @@ describe('ReplayServer', () => {
       ),
     );
     expect(decodeBase64Chunks(chunks)).toEqual(MESSAGES);
+  });
+});
+
+describe('ReplayServer matching', () => {
+  it('answers a stream request only with a stream', async () => {
+    const response = await fetch(`${server.origin}/v1/chat`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm', stream: true }),
+    });
+    const body = (await response.json()) as { error: { message: string } };
+
+    expect(response.status).toBe(404);
+    expect(body.error.message).toBe(
+      'No recorded exchange matches POST /v1/chat with stream: true. ' +
+        'Add a recording of such a request to the folder being served.',
+    );
+  });
+
+  it('answers a plain request with the closest plain one', async () => {
+    const response = await fetch(`${server.origin}/v1/chat`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'other' }),
+    });
+
+    expect(await response.json()).toEqual({ reply: 'plain' });
   });
 });
 
