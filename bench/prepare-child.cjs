@@ -1,6 +1,6 @@
 // One process of the prompt breakdown benchmark. It sets up tokenmeter
 // and makes the same OpenAI chat call again and again with a fetch that
-// answers at once from a recording, in blocks with the instrumentation on
+// returns a recorded response at once, in blocks with the instrumentation on
 // and off, and prints the CPU time it adds per call. Without a network,
 // what is timed is the SDK and tokenmeter.
 //
@@ -33,6 +33,7 @@ const tokenmeter = require('tokenmeter');
 
 const {
   QuietReader,
+  createSwitch,
   runMain,
   timePairedCalls,
 } = require('./child-support.cjs');
@@ -150,10 +151,7 @@ const call = () =>
     client.chat.completions.create(request),
   );
 
-// Switching the instrumentation off puts the SDK's own `create` back.
-const prototype = OpenAI.Chat.Completions.prototype;
-const patched = prototype.create;
-const original = patched.__original;
+const switchTo = createSwitch(OpenAI.Chat.Completions.prototype, 'tokenmeter');
 
 runMain(async () => {
   // The exact mode loads its tokenizer in the background on first use.
@@ -161,9 +159,7 @@ runMain(async () => {
   await new Promise((resolve) => setTimeout(resolve, 200));
   await timePairedCalls({
     call,
-    switchTo: (on) => {
-      prototype.create = on ? patched : original;
-    },
+    switchTo,
     calls,
     pairs,
     count: () => spans,

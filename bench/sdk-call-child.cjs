@@ -33,6 +33,7 @@ const tokenmeter = fromRoot('tokenmeter');
 
 const {
   QuietReader,
+  createSwitch,
   runMain,
   timePairedCalls,
 } = require('./child-support.cjs');
@@ -150,23 +151,15 @@ async function callOnce() {
   }
 }
 
-// Every instrumentation here wraps the prototype's `create` and keeps the
-// original as `__original`, so switching it off puts the original back.
-const prototype = OpenAI.Chat.Completions.prototype;
-const patched = prototype.create;
-const original = patched.__original ?? patched;
-if (config !== 'floor' && original === patched) {
-  throw new Error(`${config} did not patch chat.completions.create.`);
-}
+// The floor switches its own span on and off, and an instrumentation its
+// wrapper of `create`.
 let floorOn = false;
-
-function switchTo(on) {
-  if (config === 'floor') {
-    floorOn = on;
-  } else {
-    prototype.create = on ? patched : original;
-  }
-}
+const switchTo =
+  config === 'floor'
+    ? (on) => {
+        floorOn = on;
+      }
+    : createSwitch(OpenAI.Chat.Completions.prototype, config);
 
 /** The floor: one hand-written active span around each call. */
 function call() {

@@ -5,8 +5,8 @@ import { parseArgs } from 'node:util';
 
 import { loadRecordings } from '../replay/recording.js';
 import { ReplayServer } from '../replay/server.js';
-import { runDemo } from './demo.js';
 import { VERSION } from '../version.js';
+import { runDemo } from './demo.js';
 import { printPrices } from './prices.js';
 
 const USAGE = `Usage: tokenmeter <command> [options]
@@ -117,6 +117,7 @@ async function replay(args: string[]): Promise<number> {
 
   const server = new ReplayServer({
     recordings: loadRecordings(values.dir),
+    keepReceived: false,
     onRequest: (request) => {
       console.log(
         `${request.method} ${request.path} -> ${request.recording ?? 'no recording matches (404)'}`,

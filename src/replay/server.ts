@@ -34,6 +34,11 @@ export interface ReplayServerOptions {
   eventDelayMs?: number;
   /** Called with each request once it is matched, or not. */
   onRequest?: (request: ReceivedRequest) => void;
+  /**
+   * Whether to keep each request in `received`. A long-running server
+   * turns it off so that memory stays flat. Default: true.
+   */
+  keepReceived?: boolean;
 }
 
 interface Candidate {
@@ -66,12 +71,14 @@ export class ReplayServer {
   private readonly match: 'strict' | 'closest';
   private readonly eventDelayMs: number;
   private readonly onRequest?: (request: ReceivedRequest) => void;
+  private readonly keepReceived: boolean;
   private listener?: DualProtocolListener;
 
   constructor(options: ReplayServerOptions) {
     this.match = options.match ?? 'closest';
     this.eventDelayMs = options.eventDelayMs ?? 1;
     this.onRequest = options.onRequest;
+    this.keepReceived = options.keepReceived ?? true;
     this.candidates = options.recordings.flatMap((recording) =>
       recording.exchanges.map((exchange) => ({
         recording,
@@ -132,7 +139,9 @@ export class ReplayServer {
       body,
       recording: candidate?.recording.name,
     };
-    this.received.push(received);
+    if (this.keepReceived) {
+      this.received.push(received);
+    }
     this.onRequest?.(received);
 
     if (!candidate) {
@@ -254,9 +263,9 @@ function leastUsed(candidates: Candidate[]): Candidate | undefined {
 }
 
 /**
- * Scores how alike two request bodies are: the model and the stream flag
- * weigh most, then the sequence of message roles, then the other top-level
- * fields that are equal.
+ * Scores how alike two request bodies are: the model weighs most, then
+ * the sequence of message roles, then the other top-level fields that are
+ * equal. Candidates already agree on the stream flag.
  */
 function similarity(recorded: unknown, received: unknown): number {
   if (!isObject(recorded) || !isObject(received)) {
@@ -265,9 +274,6 @@ function similarity(recorded: unknown, received: unknown): number {
 
   let score = 0;
   if (recorded.model === received.model) {
-    score += 8;
-  }
-  if (Boolean(recorded.stream) === Boolean(received.stream)) {
     score += 8;
   }
   if (isDeepStrictEqual(roles(recorded), roles(received))) {

@@ -122,7 +122,7 @@ describe('ReplayServer', () => {
 });
 
 describe('ReplayServer matching', () => {
-  it('answers a stream request only with a stream', async () => {
+  it('matches a stream request to streams only', async () => {
     const response = await fetch(`${server.origin}/v1/chat`, {
       method: 'POST',
       body: JSON.stringify({ model: 'm', stream: true }),
@@ -136,7 +136,7 @@ describe('ReplayServer matching', () => {
     );
   });
 
-  it('answers a plain request with the closest plain one', async () => {
+  it('matches a plain request to the closest', async () => {
     const response = await fetch(`${server.origin}/v1/chat`, {
       method: 'POST',
       body: JSON.stringify({ model: 'other' }),
